@@ -1,0 +1,3 @@
+import InfraHouseCore
+/// The daemon runtime.
+public enum InfraHouseDaemon {}

@@ -1,0 +1,2 @@
+/// Namespace marker; the parser lands in this target.
+public enum TOML {}

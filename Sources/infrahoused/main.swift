@@ -1,0 +1,2 @@
+import InfraHouseDaemon
+print("infrahoused")

@@ -1,0 +1,4 @@
+import Testing
+@testable import InfraHouseConfig
+
+@Test func InfraHouseConfigBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import InfraHouseDaemon
+
+@Test func InfraHouseDaemonBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import InfraHouseTOML
+
+@Test func InfraHouseTOMLBuilds() {}
