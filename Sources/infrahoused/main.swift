@@ -1,2 +1,5 @@
 import InfraHouseDaemon
-print("infrahoused")
+
+// Thin entry point: everything lives in InfraHouseDaemon.CommandLine.
+let code = await CommandLineInterface.main(Array(CommandLine.arguments.dropFirst()))
+exitProcess(code)
