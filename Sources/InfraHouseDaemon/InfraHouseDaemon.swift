@@ -1,3 +1,0 @@
-import InfraHouseCore
-/// The daemon runtime.
-public enum InfraHouseDaemon {}

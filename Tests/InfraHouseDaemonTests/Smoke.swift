@@ -1,4 +1,0 @@
-import Testing
-@testable import InfraHouseDaemon
-
-@Test func InfraHouseDaemonBuilds() {}
