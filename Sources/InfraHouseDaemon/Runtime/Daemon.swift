@@ -180,8 +180,7 @@ public actor Daemon {
             while !Task.isCancelled {
                 // Only a scheduler that answers counts as progress: a wedged actor never returns here.
                 _ = await scheduler.heartbeat()
-                notifier.watchdogPing()
-                notifier.status(await self.statusLine())
+                notifier.send("WATCHDOG=1\nSTATUS=" + ServiceManagerNotifier.oneLine(await self.statusLine()))
                 try? await Task.sleep(for: interval / 2)
             }
         }
