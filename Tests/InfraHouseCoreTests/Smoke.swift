@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InfraHouseCore
 
 @Test func InfraHouseCoreBuilds() {}
