@@ -62,7 +62,7 @@ public struct LockRequest: Sendable, Hashable {
 }
 
 /// Why a request failed, as the owner classifies DynamoDB's answer.
-public enum LockRequestFailure: Sendable, Hashable {
+public enum LockRequestFailure: Error, Sendable, Hashable {
   /// `ConditionalCheckFailedException` (or a `TransactionCanceledException`
   /// whose reasons include `ConditionalCheckFailed`): the write was not applied.
   /// `current` is the lock item DynamoDB returned with `ALL_OLD`, when it did.
