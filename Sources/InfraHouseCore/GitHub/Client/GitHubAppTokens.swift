@@ -1,0 +1,100 @@
+import FoundationEssentials
+
+/// Installation access tokens for a GitHub App ("Authenticating as a GitHub
+/// App installation"): a JWT signed with the App's private key finds the
+/// org's installation (`GET /orgs/{org}/installation`, unless its id is
+/// configured) and buys a one-hour token (`POST
+/// /app/installations/{id}/access_tokens`), refreshed 5 minutes before expiry.
+/// One refresh at a time: concurrent callers wait for the same one.
+public actor GitHubAppTokens: GitHubTokenSource {
+  public nonisolated let origin: String
+  private let jwt: GitHubAppJWT
+  private let api: GitHubTransport
+  private let organization: String
+  private var installationID: String?
+  private var cached: (token: String, expiresAt: Int64)?
+  private var refreshing: Task<(token: String, expiresAt: Int64), any Error>?
+
+  /// Refresh this long before GitHub's `expires_at`.
+  public static let refreshMargin: Int64 = 300
+
+  public init(
+    appID: String, privateKeyPEM: [UInt8], organization: String, installationID: String?,
+    transport: GitHubTransport
+  ) throws {
+    jwt = try GitHubAppJWT(issuer: appID, privateKeyPEM: privateKeyPEM)
+    self.organization = organization
+    self.installationID = installationID
+    self.api = transport
+    origin = "GitHub App \(appID)"
+  }
+
+  public func token() async throws -> String {
+    if let cached, cached.expiresAt - Self.refreshMargin > wallClockSeconds() { return cached.token }
+    if let refreshing { return try await refreshing.value.token }
+    let task = Task { try await self.fetch() }
+    refreshing = task
+    defer { refreshing = nil }
+    let fresh = try await task.value
+    cached = fresh
+    return fresh.token
+  }
+
+  public func invalidate() { cached = nil }
+
+  private struct Installation: Decodable { var id: Int }
+  private struct AccessToken: Decodable {
+    var token: String
+    var expires_at: String
+  }
+
+  private func fetch() async throws -> (token: String, expiresAt: Int64) {
+    let bearer = try jwt.make(now: wallClockSeconds()).token
+    if installationID == nil {
+      let response = try await api.send(method: "GET", path: "/orgs/\(organization)/installation", bearer: bearer)
+      guard let installation = try? JSONDecoder().decode(Installation.self, from: Data(response.body)) else {
+        throw GitHubMalformedResponse(
+          call: "GET /orgs/\(organization)/installation", problem: "no installation id",
+          requestID: response.headers["x-github-request-id"])
+      }
+      installationID = String(installation.id)
+    }
+    let path = "/app/installations/\(installationID!)/access_tokens"
+    let response = try await api.send(method: "POST", path: path, bearer: bearer)
+    guard let access = try? JSONDecoder().decode(AccessToken.self, from: Data(response.body)),
+      let expiry = ISO8601Seconds.parse(access.expires_at)
+    else {
+      throw GitHubMalformedResponse(
+        call: "POST \(path)", problem: "no token or expires_at", requestID: response.headers["x-github-request-id"])
+    }
+    return (access.token, expiry)
+  }
+}
+
+/// Parses `2016-07-11T22:14:10Z` to Unix seconds (the form GitHub uses).
+enum ISO8601Seconds {
+  static func parse(_ text: String) -> Int64? {
+    let b = Array(text.utf8)
+    guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58 else { return nil }
+    func num(_ r: Range<Int>) -> Int64? {
+      var v: Int64 = 0
+      for i in r {
+        guard b[i] >= 48 && b[i] <= 57 else { return nil }
+        v = v * 10 + Int64(b[i] - 48)
+      }
+      return v
+    }
+    guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
+      let mi = num(14..<16), let s = num(17..<19), b.last == 90
+    else { return nil }
+    // Days from civil (Howard Hinnant's algorithm).
+    let yy = mo <= 2 ? y - 1 : y
+    let era = (yy >= 0 ? yy : yy - 399) / 400
+    let yoe = yy - era * 400
+    let mp = (mo + 9) % 12
+    let doy = (153 * mp + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    let days = era * 146097 + doe - 719468
+    return days * 86400 + h * 3600 + mi * 60 + s
+  }
+}
