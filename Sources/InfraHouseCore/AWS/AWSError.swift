@@ -13,10 +13,12 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
   public var httpStatus: Int
   /// `x-amzn-RequestId` / `RequestId`, when the service sent one.
   public var requestId: String?
+  /// The JSON error body, for fields such as DynamoDB's `Item` (never in ``description``).
+  public var details: JSONValue?
 
   public init(
     service: String, operation: String, code: String, message: String, httpStatus: Int,
-    requestId: String? = nil
+    requestId: String? = nil, details: JSONValue? = nil
   ) {
     self.service = service
     self.operation = operation
@@ -24,6 +26,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     self.message = message
     self.httpStatus = httpStatus
     self.requestId = requestId
+    self.details = details
   }
 
   public var description: String {

@@ -23,7 +23,8 @@ public enum AWSErrorParser {
     return AWSError(
       service: service, operation: operation, code: code, message: message,
       httpStatus: response.status,
-      requestId: response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"])
+      requestId: response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"],
+      details: body)
   }
 
   /// An error from a Query response: `<ErrorResponse><Error><Code>` (STS, IAM,
