@@ -35,7 +35,7 @@ public struct StaticGitHubToken: GitHubTokenSource {
       throw GitHubCredentialsError(description: "cannot read the GitHub token file \(path)")
     }
     let token = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
-      .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+      .map { String($0.filter { !$0.isWhitespace }) } ?? ""
     guard !token.isEmpty else { throw GitHubCredentialsError(description: "the GitHub token file \(path) is empty") }
     return StaticGitHubToken(token: token, origin: "token file \(path)")
   }
@@ -72,7 +72,7 @@ enum FileReader {
 }
 
 /// Wall-clock seconds since the Unix epoch.
-func wallClockSeconds() -> Int64 {
+public func wallClockSeconds() -> Int64 {
   var ts = timespec()
   clock_gettime(CLOCK_REALTIME, &ts)
   return Int64(ts.tv_sec)
