@@ -60,7 +60,7 @@ public actor Daemon {
 
     let scheduler = Scheduler(gate: ClosedGate(), logger: logger)
     self.scheduler = scheduler
-    await scheduler.apply(JobFactory.specs(for: configuration))
+    await scheduler.apply(JobFactory.specs(for: configuration, logger: logger))
 
     let socketPath = configuration.daemon.runtimeDirectory + "/control.sock"
     do {
@@ -122,7 +122,7 @@ public actor Daemon {
       configuration = loaded
       logger.level = Logger.Level(rawValue: loaded.daemon.logLevel.rawValue) ?? .info
       await scheduler.setLogger(logger)
-      await scheduler.apply(JobFactory.specs(for: loaded))
+      await scheduler.apply(JobFactory.specs(for: loaded, logger: logger))
       lastReload = "applied (\(trigger))"
       logger.notice("configuration reloaded", ["trigger": trigger])
       notifier.ready(status: await statusLine())

@@ -17,6 +17,7 @@ public protocol GitHubTokenSource: Sendable {
 /// Why no token could be had. Names the source, never the token.
 public struct GitHubCredentialsError: Error, Sendable, CustomStringConvertible {
   public let description: String
+  public init(description: String) { self.description = description }
 }
 
 /// A fixed token, read once from a file, an environment variable or a literal.
