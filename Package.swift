@@ -29,7 +29,7 @@ let package = Package(
         ),
         .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"]),
 
-        .testTarget(name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"]),
+        .testTarget(name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"], exclude: ["Differential"]),
         .testTarget(name: "InfraHouseConfigTests", dependencies: ["InfraHouseConfig"]),
         .testTarget(name: "InfraHouseCoreTests", dependencies: ["InfraHouseCore"]),
         .testTarget(name: "InfraHouseDaemonTests", dependencies: ["InfraHouseDaemon"]),

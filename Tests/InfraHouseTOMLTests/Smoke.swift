@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InfraHouseTOML
 
 @Test func InfraHouseTOMLBuilds() {}

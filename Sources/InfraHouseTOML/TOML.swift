@@ -1,2 +1,0 @@
-/// Namespace marker; the parser lands in this target.
-public enum TOML {}
