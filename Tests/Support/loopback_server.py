@@ -44,6 +44,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def date_time_string(self, timestamp=None):
+        # The /skew route plays a service whose clock runs SKEW_SECONDS ahead.
+        now = time.time() + (SKEW_SECONDS if self.path.startswith("/skew") else 0)
+        return email.utils.formatdate(now, usegmt=True)
+
     def _body(self):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
@@ -84,6 +89,8 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path
         if path.startswith("/latest/"):
             return self._imds(path)
+        if path == "/sts/":
+            return self._sts(dict(urllib.parse.parse_qsl(body.decode())))
         if path == "/echo":
             out = {
                 "method": self.command,
@@ -142,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, str(COUNTS.get(q.get("key", ""), 0)))
         if path == "/skew":
             now = time.time() + SKEW_SECONDS
-            headers = {"Date": email.utils.formatdate(now, usegmt=True), "Content-Type": "application/x-amz-json-1.0"}
+            headers = {"Content-Type": "application/x-amz-json-1.0"}
             amz = self.headers.get("X-Amz-Date", "")
             try:
                 sent = datetime.datetime.strptime(amz, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
@@ -153,6 +160,24 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(400, err, headers)
             return self._send(200, json.dumps({"ok": True}), headers)
         return self._send(404, "no route " + path)
+
+    def _sts(self, form):
+        """AssumeRoleWithWebIdentity as STS answers it: unsigned, token in the form.
+        (moto with signature checking on answers unsigned calls with a bare 500.)"""
+        if form.get("Action") != "AssumeRoleWithWebIdentity" or "Authorization" in self.headers:
+            err = "<ErrorResponse><Error><Code>InvalidAction</Code><Message>unsigned web identity only</Message></Error></ErrorResponse>"
+            return self._send(400, err, {"Content-Type": "text/xml"})
+        if form.get("WebIdentityToken") != "header.payload.signature":
+            err = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad token</Message></Error></ErrorResponse>"
+            return self._send(400, err, {"Content-Type": "text/xml"})
+        exp = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        arn = form.get("RoleArn", "").replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/" + form.get("RoleSessionName", "")
+        xml = ("<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>"
+               "<AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>webid-secret</SecretAccessKey>"
+               "<SessionToken>webid-token</SessionToken><Expiration>%s</Expiration></Credentials>"
+               "<AssumedRoleUser><Arn>%s</Arn></AssumedRoleUser></AssumeRoleWithWebIdentityResult>"
+               "</AssumeRoleWithWebIdentityResponse>") % (exp, arn)
+        return self._send(200, xml, {"Content-Type": "text/xml"})
 
     def _imds(self, path):
         if path == "/latest/api/token":

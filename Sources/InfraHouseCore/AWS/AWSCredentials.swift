@@ -10,15 +10,18 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
   public var sessionToken: String?
   /// When temporary credentials stop working; nil for long-term keys.
   public var expiration: Date?
+  /// Which provider supplied them (`environment`, `profile`, `imds`, `assume-role via ...`).
+  public var provider: String?
 
   public init(
     accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
-    expiration: Date? = nil
+    expiration: Date? = nil, provider: String? = nil
   ) {
     self.accessKeyId = accessKeyId
     self.secretAccessKey = secretAccessKey
     self.sessionToken = sessionToken
     self.expiration = expiration
+    self.provider = provider
   }
 
   /// True if the credentials expire within `margin` of `now`.

@@ -94,3 +94,8 @@ private final class TransferBox: Sendable {
     }
   }
 }
+
+extension HTTPClient {
+  /// One client per process, for callers that need no special limits.
+  public static let shared = HTTPClient()
+}
