@@ -1,0 +1,162 @@
+import FoundationEssentials
+
+/// A self-hosted runner as GitHub's REST API describes it
+/// (`GET /orgs/{org}/actions/runners`, `GET .../runners/{id}`).
+public struct Runner: Sendable, Hashable, Codable {
+  /// Whether GitHub sees the runner's agent connected.
+  public enum Status: Sendable, Hashable, Codable {
+    case online, offline
+    /// A value GitHub may add later; never treated as online or offline.
+    case other(String)
+
+    public init(from decoder: any Decoder) throws {
+      let raw = try decoder.singleValueContainer().decode(String.self)
+      switch raw {
+      case "online": self = .online
+      case "offline": self = .offline
+      default: self = .other(raw)
+      }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.singleValueContainer()
+      try c.encode(rawValue)
+    }
+
+    /// The string GitHub uses.
+    public var rawValue: String {
+      switch self {
+      case .online: "online"
+      case .offline: "offline"
+      case .other(let s): s
+      }
+    }
+  }
+
+  /// One label; GitHub sends objects `{"id":..,"name":..,"type":"read-only"|"custom"}`.
+  public struct Label: Sendable, Hashable, Codable {
+    public var id: Int?
+    public var name: String
+    public var type: String?
+
+    public init(id: Int? = nil, name: String, type: String? = nil) {
+      self.id = id
+      self.name = name
+      self.type = type
+    }
+  }
+
+  public var id: Int
+  public var name: String
+  public var os: String
+  public var status: Status
+  public var busy: Bool
+  public var labels: [Label]
+
+  public init(
+    id: Int, name: String, os: String = "linux", status: Status, busy: Bool, labels: [String]
+  ) {
+    self.id = id
+    self.name = name
+    self.os = os
+    self.status = status
+    self.busy = busy
+    self.labels = labels.map { Label(name: $0) }
+  }
+
+  /// The label names.
+  public var labelNames: [String] { labels.map(\.name) }
+
+  /// The EC2 instance id from an `instance_id:i-...` label, the convention of
+  /// infrahouse's runner modules.
+  public var instanceID: String? {
+    for label in labels where label.name.hasPrefix("instance_id:") {
+      let id = label.name.dropFirst("instance_id:".count)
+      if id.hasPrefix("i-") { return String(id) }
+    }
+    return nil
+  }
+}
+
+/// One page of `GET .../actions/runners`: `{"total_count": N, "runners": [...]}`.
+public struct RunnerPage: Sendable, Hashable, Decodable {
+  public var totalCount: Int
+  public var runners: [Runner]
+
+  enum CodingKeys: String, CodingKey {
+    case totalCount = "total_count"
+    case runners
+  }
+
+  /// Why a page body was refused.
+  public enum Malformed: Error, Hashable, CustomStringConvertible {
+    case notJSON(String)
+    case missingRunners
+    case badRunner(String)
+
+    public var description: String {
+      switch self {
+      case .notJSON(let why): "the runners page is not valid JSON: \(why)"
+      case .missingRunners: "the runners page has no \"runners\" array"
+      case .badRunner(let why): "a runner in the page is malformed: \(why)"
+      }
+    }
+  }
+
+  public init(totalCount: Int, runners: [Runner]) {
+    self.totalCount = totalCount
+    self.runners = runners
+  }
+
+  /// Decodes a page, turning every failure into a ``Malformed`` that says what was wrong.
+  public static func decode(_ data: Data) throws(Malformed) -> RunnerPage {
+    do {
+      return try JSONDecoder().decode(RunnerPage.self, from: data)
+    } catch let error as DecodingError {
+      switch error {
+      case .keyNotFound(let key, let context)
+      where context.codingPath.isEmpty && key.stringValue == "runners":
+        throw .missingRunners
+      case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+        throw .notJSON("the body is not a JSON object")
+      case .typeMismatch(_, let context) where context.codingPath.count == 1:
+        throw .missingRunners
+      case .valueNotFound(_, let context) where context.codingPath.count <= 1:
+        throw .missingRunners
+      case .dataCorrupted(let context) where context.codingPath.isEmpty:
+        throw .notJSON(context.debugDescription)
+      default:
+        throw .badRunner(Self.describe(error))
+      }
+    } catch {
+      throw .notJSON(String(describing: error))
+    }
+  }
+
+  private static func describe(_ error: DecodingError) -> String {
+    let context: DecodingError.Context
+    switch error {
+    case .keyNotFound(let key, let c): return "missing \(key.stringValue) at \(path(c.codingPath))"
+    case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
+    @unknown default: return "undecodable"
+    }
+    return "\(context.debugDescription) at \(path(context.codingPath))"
+  }
+
+  private static func path(_ keys: [any CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    runners = try c.decode([Runner].self, forKey: .runners)
+    totalCount = try c.decodeIfPresent(Int.self, forKey: .totalCount) ?? runners.count
+  }
+}
+
+extension Runner {
+  /// Decodes one runner (`GET .../runners/{id}`).
+  public static func decode(_ data: Data) throws -> Runner {
+    try JSONDecoder().decode(Runner.self, from: data)
+  }
+}
