@@ -9,7 +9,7 @@ import FoundationEssentials
 public struct OrchestratorAPIClient: Sendable {
   /// Orchestrator's `APIResponse` envelope.
   struct Envelope: Decodable {
-    var Code: String
+    var Code: String?
     var Message: String?
   }
 
@@ -42,7 +42,9 @@ public struct OrchestratorAPIClient: Sendable {
 
   /// `GET /api/raft-health`: healthy, or the node's reason (`unhealthy`) when
   /// it answered an error; throws only when the node did not answer.
-  public func health(on endpoint: RaftPeerEndpoint) async throws -> (healthy: Bool, message: String?) {
+  public func health(on endpoint: RaftPeerEndpoint) async throws -> (
+    healthy: Bool, message: String?
+  ) {
     do {
       let word = try await decode(String.self, "/api/raft-health", on: endpoint)
       return word == "healthy" ? (true, nil) : (false, word)
@@ -76,16 +78,15 @@ public struct OrchestratorAPIClient: Sendable {
     try await message(of: call("/api/raft-yield/\(Self.pathSegment(node))", on: endpoint))
   }
 
-  /// Sends `GET path`; returns the body of a success, throws the message of an error.
+  /// Sends `GET path`; returns the body of a success, throws the message of an
+  /// error (classified by ``OrchestratorAPIAnswer``: `Code: ERROR` at HTTP 500 or 200).
   func call(_ path: String, on endpoint: RaftPeerEndpoint) async throws -> [UInt8] {
     let response = try await transport.get(path, on: endpoint)
-    let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(response.body))
-    if !(200..<300).contains(response.status) || envelope?.Code == "ERROR" {
-      let message = envelope?.Message ?? Self.excerpt(response.bodyText)
-      throw RaftBackendError.rejected(
-        peer: endpoint.description, status: response.status, message: message)
+    switch OrchestratorAPIAnswer.classify(status: response.status, body: Data(response.body)) {
+    case .success: return response.body
+    case .failure(let status, let message):
+      throw RaftBackendError.rejected(peer: endpoint.description, status: status, message: message)
     }
-    return response.body
   }
 
   private func decode<T: Decodable>(_ type: T.Type, _ path: String, on endpoint: RaftPeerEndpoint)
@@ -106,7 +107,9 @@ public struct OrchestratorAPIClient: Sendable {
     return Self.excerpt(String(decoding: body, as: UTF8.self))
   }
 
-  private func malformed(_ endpoint: RaftPeerEndpoint, _ path: String, _ body: [UInt8]) -> RaftBackendError {
+  private func malformed(_ endpoint: RaftPeerEndpoint, _ path: String, _ body: [UInt8])
+    -> RaftBackendError
+  {
     .malformedResponse(
       peer: endpoint.description,
       detail: "\(path): \(Self.excerpt(String(decoding: body, as: UTF8.self)))")

@@ -61,11 +61,10 @@ public struct OrchestratorRaftBackend: RaftBackend {
 
   /// hashicorp/raft's `ErrKnownPeer` ("peer already known") as Orchestrator relays it.
   static func saysAlreadyKnown(_ message: String) -> Bool {
-    message.lowercased().contains("already known")
+    OrchestratorAPIAnswer.failure(status: 500, message: message).membershipOutcome
+      == .alreadyInPlace
   }
 
   /// hashicorp/raft's `ErrUnknownPeer` ("peer is unknown").
-  static func saysUnknown(_ message: String) -> Bool {
-    message.lowercased().contains("unknown")
-  }
+  static func saysUnknown(_ message: String) -> Bool { saysAlreadyKnown(message) }
 }

@@ -8,7 +8,9 @@ public struct OrchestratorSSMTransport: OrchestratorTransport {
   public let apiPort: Int
   public let callTimeout: Duration
 
-  public init(runner: any RemoteCommandRunner, apiPort: Int = 3000, callTimeout: Duration = .seconds(10)) {
+  public init(
+    runner: any RemoteCommandRunner, apiPort: Int = 3000, callTimeout: Duration = .seconds(10)
+  ) {
     self.runner = runner
     self.apiPort = apiPort
     self.callTimeout = callTimeout
@@ -30,7 +32,8 @@ public struct OrchestratorSSMTransport: OrchestratorTransport {
     }
     let result: RemoteCommandResult
     do {
-      result = try await runner.run(command(for: path), onInstance: instanceID, timeout: callTimeout + .seconds(20))
+      result = try await runner.run(
+        command(for: path), onInstance: instanceID, timeout: callTimeout + .seconds(20))
     } catch let error as RaftBackendError {
       throw error
     } catch {
@@ -40,7 +43,9 @@ public struct OrchestratorSSMTransport: OrchestratorTransport {
   }
 
   /// Splits curl's output into body and the trailing status line.
-  static func parse(_ result: RemoteCommandResult, peer: String) throws -> OrchestratorTransportResponse {
+  static func parse(_ result: RemoteCommandResult, peer: String) throws
+    -> OrchestratorTransportResponse
+  {
     var text = result.stdout
     if text.hasSuffix("\n") { text.removeLast() }
     let lastBreak = text.lastIndex(of: "\n")

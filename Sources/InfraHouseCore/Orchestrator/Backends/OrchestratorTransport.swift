@@ -5,7 +5,8 @@ public protocol OrchestratorTransport: Sendable {
   /// `GET path` (e.g. `/api/raft-state`) on the node at `endpoint`; returns
   /// the status and body whatever the status. Throws
   /// ``RaftBackendError/unreachable(peer:reason:)`` when no answer came.
-  func get(_ path: String, on endpoint: RaftPeerEndpoint) async throws -> OrchestratorTransportResponse
+  func get(_ path: String, on endpoint: RaftPeerEndpoint) async throws
+    -> OrchestratorTransportResponse
 }
 
 /// An HTTP answer as a transport got it.

@@ -1,5 +1,5 @@
 /// Helpers for the address strings Raft peers exchange: `host:port`,
-/// `[v6]:port`, and URLs such as etcd's `http://host:port`.
+/// `[v6]:port`, and URLs such as etcd's `http://host:port` (``RaftPeerAddress`` parses hosts).
 public enum RaftAddress {
   /// `host:port`, bracketing an IPv6 host.
   public static func join(host: String, port: Int) -> String {
@@ -13,17 +13,5 @@ public enum RaftAddress {
     if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
     if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
     return String(rest)
-  }
-
-  /// The host of `host:port` (brackets removed); the whole string when there is no port.
-  public static func host(of address: String) -> String {
-    let hp = hostPort(ofURL: address)
-    if hp.hasPrefix("["), let close = hp.firstIndex(of: "]") {
-      return String(hp[hp.index(after: hp.startIndex)..<close])
-    }
-    if let colon = hp.lastIndex(of: ":"), hp.firstIndex(of: ":") == colon {
-      return String(hp[..<colon])
-    }
-    return hp
   }
 }
