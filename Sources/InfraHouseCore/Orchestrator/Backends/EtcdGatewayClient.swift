@@ -1,0 +1,181 @@
+import FoundationEssentials
+
+/// The calls infrahoused makes to etcd v3's JSON gateway (grpc-gateway, etcd 3.4
+/// paths under `/v3/`): every one a `POST` with a JSON body.
+///
+/// The gateway encodes uint64 fields (ids, revisions) as JSON strings; these
+/// types keep them as strings so nothing is lost. Errors come back as
+/// `{"error": "...", "message": "...", "code": N}` with an HTTP status mapped from
+/// the gRPC code (14 unavailable -> 503, 5 not found -> 404...).
+public struct EtcdGatewayClient: Sendable {
+  /// One cluster member as `member/list` shows it.
+  public struct Member: Sendable, Equatable, Decodable {
+    /// The member id, a uint64 in decimal.
+    public var id: String
+    /// Empty until a member added with `member/add` has started.
+    public var name: String
+    public var peerURLs: [String]
+    public var clientURLs: [String]
+    public var isLearner: Bool
+
+    enum CodingKeys: String, CodingKey {
+      case id = "ID"
+      case name, peerURLs, clientURLs, isLearner
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      id = try c.decode(String.self, forKey: .id)
+      name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+      peerURLs = try c.decodeIfPresent([String].self, forKey: .peerURLs) ?? []
+      clientURLs = try c.decodeIfPresent([String].self, forKey: .clientURLs) ?? []
+      isLearner = try c.decodeIfPresent(Bool.self, forKey: .isLearner) ?? false
+    }
+  }
+
+  /// The response header every call carries.
+  public struct Header: Sendable, Equatable, Decodable {
+    /// The id of the member that answered.
+    public var memberID: String
+    public var clusterID: String?
+
+    enum CodingKeys: String, CodingKey {
+      case memberID = "member_id"
+      case clusterID = "cluster_id"
+    }
+  }
+
+  /// `maintenance/status` of the member that answered.
+  public struct Status: Sendable, Equatable, Decodable {
+    public var header: Header
+    public var version: String
+    /// The leader's member id; `"0"` (or absent) when the member knows no leader.
+    public var leader: String
+    /// Alarms and other errors the member reports (e.g. `NOSPACE`).
+    public var errors: [String]
+
+    enum CodingKeys: String, CodingKey { case header, version, leader, errors }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      header = try c.decode(Header.self, forKey: .header)
+      version = try c.decodeIfPresent(String.self, forKey: .version) ?? ""
+      leader = try c.decodeIfPresent(String.self, forKey: .leader) ?? "0"
+      errors = try c.decodeIfPresent([String].self, forKey: .errors) ?? []
+    }
+  }
+
+  /// `member/list`, `member/add` and `member/remove` answers.
+  public struct MemberList: Sendable, Equatable, Decodable {
+    public var header: Header
+    public var members: [Member]
+    /// Set by `member/add`: the member just added.
+    public var member: Member?
+
+    enum CodingKeys: String, CodingKey { case header, members, member }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      header = try c.decode(Header.self, forKey: .header)
+      members = try c.decodeIfPresent([Member].self, forKey: .members) ?? []
+      member = try c.decodeIfPresent(Member.self, forKey: .member)
+    }
+  }
+
+  struct GatewayError: Decodable {
+    var error: String?
+    var message: String?
+    var code: Int?
+  }
+
+  private let http: HTTPClient
+  /// The client port every member listens on (2379 by default).
+  public let clientPort: Int
+  /// `http` or `https`.
+  public let scheme: String
+  /// The limit for each call.
+  public let callTimeout: Duration
+
+  public init(
+    http: HTTPClient, clientPort: Int = 2379, scheme: String = "http",
+    callTimeout: Duration = .seconds(5)
+  ) {
+    self.http = http
+    self.clientPort = clientPort
+    self.scheme = scheme
+    self.callTimeout = callTimeout
+  }
+
+  /// `POST /v3/maintenance/status` on the member at `host`.
+  public func status(host: String) async throws -> Status {
+    try await call(host: host, path: "/v3/maintenance/status", body: "{}")
+  }
+
+  /// `POST /v3/cluster/member/list` on the member at `host`.
+  public func memberList(host: String) async throws -> MemberList {
+    try await call(host: host, path: "/v3/cluster/member/list", body: "{}")
+  }
+
+  /// `POST /v3/cluster/member/add` with one peer URL.
+  public func memberAdd(host: String, peerURL: String) async throws -> MemberList {
+    let body = #"{"peerURLs":["\#(Self.jsonEscaped(peerURL))"]}"#
+    return try await call(host: host, path: "/v3/cluster/member/add", body: body)
+  }
+
+  /// `POST /v3/cluster/member/remove` with a member id (decimal uint64).
+  public func memberRemove(host: String, id: String) async throws -> MemberList {
+    guard !id.isEmpty, id.allSatisfy(\.isNumber) else {
+      throw RaftBackendError.malformedResponse(
+        peer: host, detail: "member id \(id) is not a uint64")
+    }
+    return try await call(host: host, path: "/v3/cluster/member/remove", body: #"{"ID":"\#(id)"}"#)
+  }
+
+  private func call<T: Decodable>(host: String, path: String, body: String) async throws -> T {
+    let peer = RaftAddress.join(host: host, port: clientPort)
+    let request = HTTPRequest(
+      method: "POST", url: "\(scheme)://\(peer)\(path)",
+      headers: ["Content-Type": "application/json"], body: Array(body.utf8), timeout: callTimeout)
+    let response: HTTPResponse
+    do {
+      response = try await http.execute(request)
+    } catch let error as HTTPClientError {
+      throw RaftBackendError.unreachable(peer: peer, reason: error.description)
+    }
+    let data = Data(response.body)
+    guard (200..<300).contains(response.status) else {
+      let parsed = try? JSONDecoder().decode(GatewayError.self, from: data)
+      let message = parsed?.error ?? parsed?.message ?? Self.excerpt(response.bodyText)
+      throw RaftBackendError.rejected(peer: peer, status: response.status, message: message)
+    }
+    do {
+      return try JSONDecoder().decode(T.self, from: data)
+    } catch {
+      throw RaftBackendError.malformedResponse(
+        peer: peer, detail: "\(path): \(Self.excerpt(response.bodyText))")
+    }
+  }
+
+  static func excerpt(_ text: String) -> String {
+    text.count > 200 ? String(text.prefix(200)) + "..." : text
+  }
+
+  static func jsonEscaped(_ s: String) -> String {
+    var out = ""
+    for ch in s.unicodeScalars {
+      switch ch {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case _ where ch.value < 0x20: out += "\\u" + String(ch.value, radix: 16).leftPadded(to: 4)
+      default: out.unicodeScalars.append(ch)
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
