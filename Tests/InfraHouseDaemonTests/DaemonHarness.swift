@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -137,20 +138,19 @@ final class DaemonUnderTest: @unchecked Sendable {
   func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
   /// Waits for exit and returns the status, or nil on timeout (then kills it).
-  func waitForExit(seconds: Double) -> Int32? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning {
+  func waitForExit(seconds: Double) async -> Int32? {
+    let process = self.process
+    guard await waitUntil(seconds, { !process.isRunning }) else {
       kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+      await offPool { process.waitUntilExit() }
       return nil
     }
     return process.terminationStatus
   }
 
   /// Runs `infrahoused ARGS` to completion: (exit code, stdout, stderr).
-  func cli(_ arguments: [String]) -> (Int32, String, String) {
-    runCLI(arguments)
+  func cli(_ arguments: [String]) async -> (Int32, String, String) {
+    await runCLI(arguments)
   }
 
   deinit {
@@ -160,8 +160,22 @@ final class DaemonUnderTest: @unchecked Sendable {
   }
 }
 
+/// Runs blocking work on a dispatch thread, so it never starves Swift concurrency's
+/// cooperative pool (two threads on a two-core machine) that other tests need.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+  await withCheckedContinuation { continuation in
+    DispatchQueue.global().async { continuation.resume(returning: body()) }
+  }
+}
+
 /// Runs the executable with `arguments` and optional stdin: (exit code, stdout, stderr).
-func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) -> (
+func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async -> (
+  Int32, String, String
+) {
+  await offPool { runCLIBlocking(arguments, stdin: stdin, environment: environment) }
+}
+
+func runCLIBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) -> (
   Int32, String, String
 ) {
   let process = Process()
@@ -189,11 +203,11 @@ func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: S
 }
 
 /// Polls `condition` every 10 ms until it holds or `seconds` pass.
-func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-  let deadline = Date().addingTimeInterval(seconds)
-  while Date() < deadline {
-    if condition() { return true }
-    usleep(10_000)
+func waitUntil(_ seconds: Double = 15, _ condition: () async -> Bool) async -> Bool {
+  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+  while ContinuousClock.now < deadline {
+    if await condition() { return true }
+    try? await Task.sleep(for: .milliseconds(10))
   }
-  return condition()
+  return await condition()
 }

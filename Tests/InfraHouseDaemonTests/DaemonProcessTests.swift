@@ -22,10 +22,10 @@ let baseConfig = """
 
 /// The real executable, with a unix datagram socket as NOTIFY_SOCKET.
 @Suite(.serialized) struct DaemonProcessTests {
-  @Test func readyThenWatchdogAtHalfTheIntervalThenStoppingOnSIGTERM() throws {
+  @Test func readyThenWatchdogAtHalfTheIntervalThenStoppingOnSIGTERM() async throws {
     let daemon = try DaemonUnderTest(config: baseConfig, watchdogMicroseconds: 600_000)
-    #expect(waitUntil { daemon.notify.states.first == "READY=1" })
-    #expect(waitUntil { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count >= 4 })
+    #expect(await waitUntil { daemon.notify.states.first == "READY=1" })
+    #expect(await waitUntil { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count >= 4 })
     let pings = daemon.notify.messages.filter { $0.text.hasPrefix("WATCHDOG=1") }.map(\.at)
     for (a, b) in zip(pings, pings.dropFirst()) {
       // Half of 600 ms is 300 ms; a gap near the full interval would let systemd kill us.
@@ -33,15 +33,15 @@ let baseConfig = """
     }
     #expect(daemon.notify.messages.first?.text.contains("STATUS=") == true)
     daemon.signal(SIGTERM)
-    #expect(daemon.waitForExit(seconds: 10) == 0)
+    #expect(await daemon.waitForExit(seconds: 10) == 0)
     #expect(daemon.notify.states.last == "STOPPING=1")
     #expect(daemon.log.contains("stopped cleanly"))
   }
 
-  @Test func sighupReloadsAValidConfigAndKeepsTheOldOneOnAnInvalidOne() throws {
+  @Test func sighupReloadsAValidConfigAndKeepsTheOldOneOnAnInvalidOne() async throws {
     let daemon = try DaemonUnderTest(config: baseConfig)
-    #expect(waitUntil { daemon.notify.states.contains("READY=1") })
-    #expect(waitUntil { daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tick") })
+    #expect(await waitUntil { daemon.notify.states.contains("READY=1") })
+    #expect(await waitUntil { await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tick") })
 
     try daemon.rewriteConfig(
       baseConfig + """
@@ -52,74 +52,74 @@ let baseConfig = """
 
         """)
     daemon.signal(SIGHUP)
-    #expect(waitUntil { daemon.notify.states.filter { $0 == "READY=1" }.count == 2 })
+    #expect(await waitUntil { daemon.notify.states.filter { $0 == "READY=1" }.count == 2 })
     let afterReload = daemon.notify.states.suffix(2)
     #expect(Array(afterReload) == ["RELOADING=1", "READY=1"])
-    #expect(waitUntil { daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tock") })
+    #expect(await waitUntil { await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tock") })
     #expect(daemon.notify.messages.contains { $0.text.contains("MONOTONIC_USEC=") })
 
     // An invalid file: the error names file:line:column, the old tasks keep running.
     try daemon.rewriteConfig(
       baseConfig + "\n[[command]]\nname = \"bad\"\nargv = [\"/bin/true\"]\ninterval = \"soon\"\n")
     daemon.signal(SIGHUP)
-    #expect(waitUntil { daemon.notify.states.filter { $0 == "READY=1" }.count == 3 })
-    #expect(waitUntil { daemon.log.contains("reload rejected") })
+    #expect(await waitUntil { daemon.notify.states.filter { $0 == "READY=1" }.count == 3 })
+    #expect(await waitUntil { daemon.log.contains("reload rejected") })
     #expect(daemon.log.contains("infrahoused.toml:"))
-    let status = daemon.cli(["status", "--socket", daemon.socketPath]).1
+    let status = await daemon.cli(["status", "--socket", daemon.socketPath]).1
     #expect(status.contains("tock"))
     #expect(!status.contains("bad"))
 
     // `infrahoused reload` waits for the result and fails with the error.
-    let (code, _, err) = daemon.cli(["reload", "--socket", daemon.socketPath])
+    let (code, _, err) = await daemon.cli(["reload", "--socket", daemon.socketPath])
     #expect(code == 1)
     #expect(err.contains("infrahoused.toml:"))
     daemon.signal(SIGTERM)
-    #expect(daemon.waitForExit(seconds: 10) == 0)
+    #expect(await daemon.waitForExit(seconds: 10) == 0)
   }
 
-  @Test func controlReloadAppliesAndStatusShowsTheNewTask() throws {
+  @Test func controlReloadAppliesAndStatusShowsTheNewTask() async throws {
     let daemon = try DaemonUnderTest(config: baseConfig)
-    #expect(waitUntil { daemon.notify.states.contains("READY=1") })
+    #expect(await waitUntil { daemon.notify.states.contains("READY=1") })
     try daemon.rewriteConfig(
       baseConfig.replacingOccurrences(of: "name = \"tick\"", with: "name = \"renamed\""))
-    let (code, out, _) = daemon.cli(["reload", "--socket", daemon.socketPath])
+    let (code, out, _) = await daemon.cli(["reload", "--socket", daemon.socketPath])
     #expect(code == 0)
     #expect(out.contains("reloaded"))
-    let status = daemon.cli(["status", "--socket", daemon.socketPath]).1
+    let status = await daemon.cli(["status", "--socket", daemon.socketPath]).1
     #expect(status.contains("renamed"))
     #expect(status.contains("state: running"))
     daemon.signal(SIGINT)
-    #expect(daemon.waitForExit(seconds: 10) == 0)
+    #expect(await daemon.waitForExit(seconds: 10) == 0)
   }
 
-  @Test func watchdogPingsStopWhileTheSchedulerIsWedged() throws {
+  @Test func watchdogPingsStopWhileTheSchedulerIsWedged() async throws {
     let daemon = try DaemonUnderTest(
       config: baseConfig, watchdogMicroseconds: 400_000,
       environment: ["INFRAHOUSED_DEBUG_COMMANDS": "1"])
-    #expect(waitUntil { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count >= 2 })
-    let (code, _, _) = daemon.cli(["status", "--socket", daemon.socketPath])
+    #expect(await waitUntil { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count >= 2 })
+    let (code, _, _) = await daemon.cli(["status", "--socket", daemon.socketPath])
     #expect(code == 0)
-    _ = ControlRequest.send("debug-wedge 2", to: daemon.socketPath)
-    usleep(300_000)
+    _ = await offPool { ControlRequest.send("debug-wedge 2", to: daemon.socketPath) }
+    try await Task.sleep(for: .milliseconds(300))
     let before = daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count
-    usleep(1_200_000)
+    try await Task.sleep(for: .milliseconds(1200))
     let during = daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count
     // No ping for 1.2 s, three times the interval systemd would allow.
     #expect(during == before)
     // Once the scheduler answers again, pings resume.
-    #expect(waitUntil(5) { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count > during })
+    #expect(await waitUntil(5) { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count > during })
     daemon.signal(SIGTERM)
-    #expect(daemon.waitForExit(seconds: 10) == 0)
+    #expect(await daemon.waitForExit(seconds: 10) == 0)
   }
 
-  @Test func anInvalidConfigAtStartExitsOneWithFileLineColumn() throws {
+  @Test func anInvalidConfigAtStartExitsOneWithFileLineColumn() async throws {
     let daemon = try DaemonUnderTest(config: "[daemon]\nlog_level = \"loud\"\n")
-    #expect(daemon.waitForExit(seconds: 10) == 1)
+    #expect(await daemon.waitForExit(seconds: 10) == 1)
     #expect(daemon.log.contains("infrahoused.toml:2:"))
     #expect(!daemon.notify.states.contains("READY=1"))
   }
 
-  @Test func withoutNotifySocketTheDaemonRunsSilently() throws {
+  @Test func withoutNotifySocketTheDaemonRunsSilently() async throws {
     let dir = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try baseConfig.replacingOccurrences(of: "@DIR@", with: dir).write(
@@ -132,7 +132,7 @@ let baseConfig = """
     process.environment = env
     process.standardError = FileHandle.nullDevice
     try process.run()
-    #expect(waitUntil { FileManager.default.fileExists(atPath: dir + "/run/control.sock") })
+    #expect(await waitUntil { FileManager.default.fileExists(atPath: dir + "/run/control.sock") })
     kill(process.processIdentifier, SIGTERM)
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
@@ -166,25 +166,25 @@ enum ControlRequest {
 }
 
 @Suite struct CommandLineTests {
-  @Test func helpVersionAndUsageErrors() {
-    let (helpCode, help, _) = runCLI(["--help"])
+  @Test func helpVersionAndUsageErrors() async {
+    let (helpCode, help, _) = await runCLI(["--help"])
     #expect(helpCode == 0)
     #expect(help.contains("check-config"))
-    let (versionCode, version, _) = runCLI(["--version"])
+    let (versionCode, version, _) = await runCLI(["--version"])
     #expect(versionCode == 0)
     #expect(version.hasPrefix("infrahoused "))
-    let (badCode, _, badErr) = runCLI(["frobnicate"])
+    let (badCode, _, badErr) = await runCLI(["frobnicate"])
     #expect(badCode == 2)
     #expect(badErr.contains("unknown command 'frobnicate'"))
-    let (missingCode, _, missingErr) = runCLI(["run", "--config"])
+    let (missingCode, _, missingErr) = await runCLI(["run", "--config"])
     #expect(missingCode == 2)
     #expect(missingErr.contains("--config needs a value"))
-    let (extraCode, _, _) = runCLI(["status", "--bogus", "x"])
+    let (extraCode, _, _) = await runCLI(["status", "--bogus", "x"])
     #expect(extraCode == 2)
   }
 
-  @Test func statusWithoutADaemonSaysSo() {
-    let (code, _, err) = runCLI(["status", "--socket", "/tmp/nonexistent-infrahoused.sock"])
+  @Test func statusWithoutADaemonSaysSo() async {
+    let (code, _, err) = await runCLI(["status", "--socket", "/tmp/nonexistent-infrahoused.sock"])
     #expect(code == 1)
     #expect(err.contains("is infrahoused running?"))
   }

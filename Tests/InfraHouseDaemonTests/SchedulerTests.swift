@@ -58,7 +58,7 @@ func schedule(_ interval: Duration, timeout: Duration = .seconds(5), cap: Durati
 }
 
 /// Polls `condition` until it holds or a generous deadline passes.
-func eventually(_ seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
+func eventually(_ seconds: Double = 60, _ condition: () async -> Bool) async -> Bool {
   let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
   while ContinuousClock.now < deadline {
     if await condition() { return true }
@@ -199,7 +199,7 @@ func eventually(_ seconds: Double = 10, _ condition: () async -> Bool) async -> 
     let stubborn = Scheduler(gate: ClosedGate(), logger: logger)
     let ignoring = ClosureJob { _ in
       recorder.enter()
-      let until = ContinuousClock.now + .milliseconds(800)
+      let until = ContinuousClock.now + .seconds(3)
       while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(20)) }
     }
     await stubborn.apply([
