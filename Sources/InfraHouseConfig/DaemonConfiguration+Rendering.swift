@@ -19,7 +19,7 @@ extension DaemonConfiguration {
 
     out.section("lock")
     out.line("enabled", bool: lock.enabled)
-    out.line("table", string: lock.table)
+    out.optional("table", lock.table.isEmpty ? nil : lock.table)
     out.line("name", string: lock.name)
     out.line("partition_key", string: lock.partitionKey)
     out.line("lease", duration: lock.lease)
@@ -30,7 +30,7 @@ extension DaemonConfiguration {
     out.line("enabled", bool: runners.enabled)
     out.schedule(runners.schedule)
     out.line("api_url", string: runners.apiURL)
-    out.line("org", string: runners.org)
+    out.optional("org", runners.org.isEmpty ? nil : runners.org)
     out.optional("repo", runners.repo)
     switch runners.auth {
     case .tokenFile(let path): out.line("token_file", string: path)
@@ -56,7 +56,7 @@ extension DaemonConfiguration {
     out.schedule(raft.schedule)
     out.line("backend", string: raft.backend.rawValue)
     out.line("transport", string: raft.transport.rawValue)
-    out.line("asg", string: raft.autoScalingGroup)
+    out.optional("asg", raft.autoScalingGroup.isEmpty ? nil : raft.autoScalingGroup)
     out.line("api_port", integer: raft.apiPort)
     out.line("raft_port", integer: raft.raftPort)
     out.line("call_timeout", duration: raft.callTimeout)

@@ -226,8 +226,32 @@ class Gen:
                 return k
         return self.key()
 
+    def collision_document(self):
+        """Headers, arrays of tables, dotted keys and inline tables over three key names,
+        so that redefinitions (valid and invalid) are frequent."""
+        r = self.r
+        names = ["a", "b", "c"]
+
+        def path():
+            return ".".join(r.choice(names) for _ in range(r.randint(1, 3)))
+
+        lines = []
+        for _ in range(r.randint(1, 8)):
+            c = r.random()
+            if c < 0.25:
+                lines.append("[" + path() + "]")
+            elif c < 0.45:
+                lines.append("[[" + path() + "]]")
+            elif c < 0.8:
+                lines.append(path() + " = " + r.choice(["1", "'x'", "{}", "[]", "[{}]", "{ %s = 2 }" % path(), "[1, 2]"]))
+            else:
+                lines.append(path() + " = { " + ", ".join("%s = %d" % (path(), k) for k in range(r.randint(1, 3))) + " }")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
     def document(self):
         r = self.r
+        if r.random() < 0.3:
+            return self.collision_document()
         lines = []
         if r.random() < 0.05:
             lines.append("\ufeff")

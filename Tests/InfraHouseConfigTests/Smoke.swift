@@ -1,5 +1,0 @@
-import Testing
-
-@testable import InfraHouseConfig
-
-@Test func InfraHouseConfigBuilds() {}

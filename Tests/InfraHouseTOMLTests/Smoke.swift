@@ -1,5 +1,0 @@
-import Testing
-
-@testable import InfraHouseTOML
-
-@Test func InfraHouseTOMLBuilds() {}
