@@ -47,8 +47,11 @@ public enum SigV4Signer {
   ) {
     let url = ParsedURL(request.url)
     let path = url?.path ?? "/"
-    let canonicalURI = path.split(separator: "/", omittingEmptySubsequences: false)
-      .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
+    let canonicalURI =
+      path == "/"
+      ? path
+      : path.split(separator: "/", omittingEmptySubsequences: false)
+        .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
     let query = canonicalQuery(url?.query ?? "")
 
     var grouped: [String: [String]] = [:]
@@ -86,18 +89,33 @@ public enum SigV4Signer {
 
   /// Trims the value and collapses runs of spaces to one.
   static func normalizeHeaderValue(_ value: String) -> String {
-    var out = ""
+    let bytes = value.utf8
+    var needsWork =
+      bytes.first == 0x20 || bytes.last == 0x20 || bytes.first == 0x09 || bytes.last == 0x09
+    if !needsWork {
+      var previous: UInt8 = 0
+      for b in bytes {
+        if b == 0x20 && previous == 0x20 {
+          needsWork = true
+          break
+        }
+        previous = b
+      }
+    }
+    guard needsWork else { return value }
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count)
     var lastWasSpace = false
-    for c in value[...].trimmingSpaces() {
-      if c == " " {
-        if !lastWasSpace { out.append(c) }
+    for b in value[...].trimmingSpaces().utf8 {
+      if b == 0x20 {
+        if !lastWasSpace { out.append(b) }
         lastWasSpace = true
       } else {
-        out.append(c)
+        out.append(b)
         lastWasSpace = false
       }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`.
