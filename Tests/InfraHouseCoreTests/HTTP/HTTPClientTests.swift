@@ -165,4 +165,13 @@ import Testing
     h.remove("content-TYPE")
     #expect(h.count == 1)
   }
+
+  @Test func clientsCanBeCreatedUsedAndDropped() async throws {
+    for i in 0..<30 {
+      let client = HTTPClient()
+      if i.isMultiple(of: 2) {  // half never send: they must not start a thread or leak
+        #expect(try await client.execute(HTTPRequest(url: "\(Loopback.base)/echo")).status == 200)
+      }
+    }
+  }
 }
