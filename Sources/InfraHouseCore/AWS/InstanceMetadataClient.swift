@@ -19,11 +19,14 @@ public final class InstanceMetadataClient: Sendable {
     while base.hasSuffix("/") { base.removeLast() }
     self.endpoint = base
     self.tokenTTLSeconds = tokenTTLSeconds
-    http = HTTPClient(
-      configuration: .init(
-        connectTimeout: .seconds(1), timeout: .seconds(2), maxResponseSize: 1 << 20,
-        maxIdleConnections: 2))
+    http = Self.sharedHTTP
   }
+
+  /// One short-timeout HTTP client for every metadata client of the process.
+  static let sharedHTTP = HTTPClient(
+    configuration: .init(
+      connectTimeout: .seconds(1), timeout: .seconds(2), maxResponseSize: 1 << 20,
+      maxIdleConnections: 2))
 
   /// GETs `path` (e.g. `/latest/meta-data/placement/region`) and returns the body text.
   public func get(_ path: String) async throws -> String {
