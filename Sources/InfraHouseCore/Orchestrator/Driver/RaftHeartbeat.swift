@@ -116,15 +116,26 @@ public actor RaftHeartbeat {
     else { return .failed("no leader instance to send the change to") }
     let via = poller.endpoint(of: leaderInstance)
     var already: String?
-    do {
-      let result: RaftMembershipOutcome
-      switch change {
-      case .remove(let address): result = try await backend.removePeer(address, via: via)
-      case .add(let address, _): result = try await backend.addPeer(address, via: via)
+    let deadline = ContinuousClock.now + configuration.settleTimeout
+    while true {
+      do {
+        let result: RaftMembershipOutcome
+        switch change {
+        case .remove(let address): result = try await backend.removePeer(address, via: via)
+        case .add(let address, _): result = try await backend.addPeer(address, via: via)
+        }
+        if case .alreadyInEffect(let m) = result { already = m }
+        break
+      } catch let error as RaftBackendError
+        where error.isTransientRefusal && ContinuousClock.now < deadline
+      {
+        // etcd refuses changes for 5 s after the membership changes: retry
+        // within the settle time rather than wait a whole heartbeat.
+        logger.info("raft: \(describe(change)) refused for now: \(error)")
+        try? await Task.sleep(for: configuration.settlePollInterval)
+      } catch {
+        return .failed(String(describing: error))
       }
-      if case .alreadyInEffect(let m) = result { already = m }
-    } catch {
-      return .failed(String(describing: error))
     }
     if let why = await settle(change, instances: instances) { return .notSettled(why) }
     return already.map { .alreadyInEffect($0) } ?? .applied

@@ -40,12 +40,22 @@ public struct RaftReport: Sendable, Equatable {
     self.raftAPICalls = raftAPICalls
   }
 
-  /// A leader agreed by a majority, every member answering and healthy.
+  /// A leader agreed by a majority, every member answering and healthy, and
+  /// the membership complete: no member absent from the group, no answering
+  /// instance left out.
   public var healthy: Bool {
     guard let leader = findings.leader, !leader.isEmpty else { return false }
+    guard findings.missing.isEmpty && findings.absentFromASG.isEmpty else { return false }
     let members = peers.filter(\.member)
     return !members.isEmpty && members.allSatisfy { $0.reachable && $0.healthy }
       && members.count == findings.peers.count
+  }
+
+  /// Members (instance ids) that see another leader than the agreed one;
+  /// instances not yet members are left out.
+  public var disagreeingMembers: [String] {
+    let members = Set(peers.filter(\.member).map(\.instanceID))
+    return findings.disagreeing.keys.filter { members.contains($0) }.sorted()
   }
 
   /// Members that did not answer.
@@ -58,7 +68,7 @@ public struct RaftReport: Sendable, Equatable {
     var s =
       "raft: leader \(findings.leader ?? "none"), \(healthyCount)/\(findings.peers.count) healthy"
     if !unreachableMembers.isEmpty { s += ", \(unreachableMembers.count) unreachable" }
-    if !findings.disagreeing.isEmpty { s += ", \(findings.disagreeing.count) disagree on leader" }
+    if !disagreeingMembers.isEmpty { s += ", \(disagreeingMembers.count) disagree on leader" }
     if let last = steps.last { s += ", \(last.shortDescription)" }
     return s
   }
@@ -83,7 +93,7 @@ public struct RaftReport: Sendable, Equatable {
       "raft_healthy": healthy ? "true" : "false",
       "raft_healthy_count": String(findings.healthyCount),
       "raft_unreachable": unreachableMembers.map(\.instanceID).joined(separator: ","),
-      "raft_disagreeing": findings.disagreeing.keys.sorted().joined(separator: ","),
+      "raft_disagreeing": disagreeingMembers.joined(separator: ","),
       "raft_api_calls": String(awsAPICalls + raftAPICalls),
     ]
     if let last = steps.last { f["raft_action"] = last.shortDescription }
