@@ -87,6 +87,25 @@ final class EtcdTestCluster: @unchecked Sendable {
     lock.withLock { members[host] = Member(guardProcess: process, stdin: stdin, pid: pid) }
   }
 
+  /// Starts a member on `host` the way a replacement instance's boot would:
+  /// it tries to join (`--initial-cluster-state existing`) every `retry`, from
+  /// an empty data directory, until it answers; etcd exits at once while the
+  /// cluster has not added it. `members` gives the current members' hosts.
+  func joinWhenAdded(
+    _ host: String, members: @escaping @Sendable () -> [String], retry: Duration = .seconds(1)
+  ) -> Task<Void, Never> {
+    Task {
+      let probe = backend(timeout: .milliseconds(500))
+      while !Task.isCancelled {
+        try? FileManager.default.removeItem(at: dataRoot.appendingPathComponent(host))
+        try? start(host, cluster: members() + [host], state: "existing")
+        try? await Task.sleep(for: retry)
+        if (try? await probe.report(from: RaftPeerEndpoint(host: host))) != nil { return }
+        kill(host)
+      }
+    }
+  }
+
   /// SIGKILLs the member on `host` (its data directory stays).
   func kill(_ host: String) {
     guard let m = lock.withLock({ members.removeValue(forKey: host) }) else { return }

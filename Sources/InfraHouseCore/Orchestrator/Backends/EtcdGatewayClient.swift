@@ -95,12 +95,15 @@ public struct EtcdGatewayClient: Sendable {
   public let scheme: String
   /// The limit for each call.
   public let callTimeout: Duration
+  /// Counts every request sent.
+  public let calls: RaftCallCounter
 
   public init(
     http: HTTPClient, clientPort: Int = 2379, scheme: String = "http",
-    callTimeout: Duration = .seconds(5)
+    callTimeout: Duration = .seconds(5), calls: RaftCallCounter = RaftCallCounter()
   ) {
     self.http = http
+    self.calls = calls
     self.clientPort = clientPort
     self.scheme = scheme
     self.callTimeout = callTimeout
@@ -137,6 +140,7 @@ public struct EtcdGatewayClient: Sendable {
       method: "POST", url: "\(scheme)://\(peer)\(path)",
       headers: ["Content-Type": "application/json"], body: Array(body.utf8), timeout: callTimeout)
     let response: HTTPResponse
+    calls.increment()
     do {
       response = try await http.execute(request)
     } catch let error as HTTPClientError {

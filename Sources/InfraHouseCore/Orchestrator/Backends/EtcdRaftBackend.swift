@@ -17,6 +17,7 @@ public struct EtcdRaftBackend: RaftBackend {
   public let peerScheme: String
 
   public var name: String { "etcd" }
+  public var calls: RaftCallCounter { gateway.calls }
 
   public init(gateway: EtcdGatewayClient, peerPort: Int = 2380, peerScheme: String = "http") {
     self.gateway = gateway

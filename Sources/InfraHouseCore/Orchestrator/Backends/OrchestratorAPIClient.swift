@@ -20,9 +20,12 @@ public struct OrchestratorAPIClient: Sendable {
   }
 
   public let transport: any OrchestratorTransport
+  /// Counts every request sent.
+  public let calls: RaftCallCounter
 
-  public init(transport: any OrchestratorTransport) {
+  public init(transport: any OrchestratorTransport, calls: RaftCallCounter = RaftCallCounter()) {
     self.transport = transport
+    self.calls = calls
   }
 
   /// `GET /api/raft-leader`: the leader's Raft address, `""` when there is none.
@@ -81,6 +84,7 @@ public struct OrchestratorAPIClient: Sendable {
   /// Sends `GET path`; returns the body of a success, throws the message of an
   /// error (classified by ``OrchestratorAPIAnswer``: `Code: ERROR` at HTTP 500 or 200).
   func call(_ path: String, on endpoint: RaftPeerEndpoint) async throws -> [UInt8] {
+    calls.increment()
     let response = try await transport.get(path, on: endpoint)
     switch OrchestratorAPIAnswer.classify(status: response.status, body: Data(response.body)) {
     case .success: return response.body

@@ -11,6 +11,7 @@ public struct OrchestratorRaftBackend: RaftBackend {
   public let raftPort: Int
 
   public var name: String { "orchestrator" }
+  public var calls: RaftCallCounter { api.calls }
 
   public init(api: OrchestratorAPIClient, raftPort: Int = 10008) {
     self.api = api

@@ -9,6 +9,9 @@ public protocol RaftBackend: Sendable {
   /// A short name for logs and reports: `orchestrator`, `etcd`.
   var name: String { get }
 
+  /// Counts the API requests this backend sends.
+  var calls: RaftCallCounter { get }
+
   /// The address the cluster uses for the peer on `endpoint`, in the form its
   /// peer list shows (`IP:10008` for Orchestrator, `IP:2380` for etcd).
   func raftAddress(of endpoint: RaftPeerEndpoint) -> String

@@ -20,6 +20,13 @@ public enum RaftBackendError: Error, Sendable, Equatable, CustomStringConvertibl
     }
   }
 
+  /// A refusal worth retrying shortly: HTTP 503 (etcd's 'unhealthy cluster'
+  /// for 5 s after a member connects or the membership changes).
+  public var isTransientRefusal: Bool {
+    if case .rejected(_, 503, _) = self { return true }
+    return false
+  }
+
   /// The message the peer sent, when it sent one.
   public var peerMessage: String? {
     if case .rejected(_, _, let message) = self { return message }
