@@ -189,7 +189,7 @@ extension ConfigurationDecoder {
     var section = RaftSection()
     section.enabled = bool("enabled", in: table) ?? section.enabled
     section.schedule = schedule(in: table, defaults: section.schedule)
-    section.backend = enumeration("backend", in: table, as: RaftBackend.self) ?? section.backend
+    section.backend = enumeration("backend", in: table, as: RaftBackendKind.self) ?? section.backend
     section.transport =
       enumeration("transport", in: table, as: RaftTransport.self) ?? section.transport
     section.autoScalingGroup = string("asg", in: table) ?? section.autoScalingGroup

@@ -160,7 +160,7 @@ public struct RunnersSection: Sendable, Equatable {
 }
 
 /// Which Raft implementation the peers run.
-public enum RaftBackend: String, Sendable, Equatable, CaseIterable {
+public enum RaftBackendKind: String, Sendable, Equatable, CaseIterable {
   case orchestrator, etcd
 }
 
@@ -174,7 +174,7 @@ public struct RaftSection: Sendable, Equatable {
   public var enabled: Bool = false
   public var schedule = TaskSchedule(
     interval: .seconds(30), jitter: .zero, timeout: .seconds(25), backoffCap: .seconds(300))
-  public var backend: RaftBackend = .orchestrator
+  public var backend: RaftBackendKind = .orchestrator
   public var transport: RaftTransport = .http
   /// `asg`: the Auto Scaling Group whose instances are the peers (required when enabled).
   public var autoScalingGroup: String = ""

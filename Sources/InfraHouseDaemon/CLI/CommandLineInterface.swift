@@ -25,6 +25,13 @@ public enum CommandLineInterface {
                                      for the result (use as ExecReload=)
       check-config [--config PATH]   Validate the configuration and print the effective one
       toml-decode                    TOML on stdin to toml-test's tagged JSON on stdout
+      runners list [--label L] [--json] [--config PATH]
+                                     Stream the scope's GitHub Actions runners
+      runners sweep --dry-run [--config PATH]
+                                     Show what runner housekeeping would deregister, and why
+      raft status [--config PATH]    One Raft heartbeat: each peer's state, health and leader
+      raft reconcile --dry-run [--config PATH]
+                                     The membership changes reconcile would make, and why
 
     Options:
       -h, --help                     Show this help
@@ -59,6 +66,10 @@ public enum CommandLineInterface {
         return TOMLDecodeCommand.run()
       case "check-config":
         return CheckConfigCommand.run(arguments: rest)
+      case "runners":
+        return try await RunnersCommand.run(rest)
+      case "raft":
+        return try await RaftCommand.run(rest)
       default:
         throw UsageError("unknown command '\(command)'")
       }

@@ -35,6 +35,10 @@ public actor Daemon {
   private var lastReload: String = "never"
   private let startedAt = ContinuousClock.now
   private let debugCommands: Bool
+  /// Admits exclusive work: the fleet lock's gate, or closed without a lock.
+  private var gate: any ExclusiveGate = ClosedGate()
+  /// Task summaries for STATUS= and status.
+  private let board = StatusBoard()
 
   public init(source: @escaping ConfigurationSource, sink: any LogSink) {
     self.source = source
@@ -58,9 +62,9 @@ public actor Daemon {
     }
     logger.level = Logger.Level(rawValue: configuration.daemon.logLevel.rawValue) ?? .info
 
-    let scheduler = Scheduler(gate: ClosedGate(), logger: logger)
+    let scheduler = Scheduler(gate: gate, logger: logger)
     self.scheduler = scheduler
-    await scheduler.apply(JobFactory.specs(for: configuration, logger: logger))
+    await scheduler.apply(JobFactory.specs(for: configuration, gate: gate, board: board, logger: logger))
 
     let socketPath = configuration.daemon.runtimeDirectory + "/control.sock"
     do {
@@ -122,7 +126,7 @@ public actor Daemon {
       configuration = loaded
       logger.level = Logger.Level(rawValue: loaded.daemon.logLevel.rawValue) ?? .info
       await scheduler.setLogger(logger)
-      await scheduler.apply(JobFactory.specs(for: loaded, logger: logger))
+      await scheduler.apply(JobFactory.specs(for: loaded, gate: gate, board: board, logger: logger))
       lastReload = "applied (\(trigger))"
       logger.notice("configuration reloaded", ["trigger": trigger])
       notifier.ready(status: await statusLine())
@@ -158,6 +162,7 @@ public actor Daemon {
     let failing = jobs.filter { $0.consecutiveFailures > 0 }.map(\.name)
     var line = "\(jobs.count) task(s) scheduled"
     line += failing.isEmpty ? ", none failing" : ", failing: " + failing.joined(separator: ",")
+    for entry in board.all { line += "; " + entry.line }
     return line
   }
 
@@ -171,6 +176,8 @@ public actor Daemon {
     out += "log level: \(logger.level.rawValue)\n"
     guard let scheduler else { return out }
     let jobs = await scheduler.snapshot()
+    out += "exclusive gate: \(await gate.describe())\n"
+    for entry in board.all { out += "\(entry.topic): \(entry.line)\n" }
     out += "tasks: \(jobs.count)\n"
     out += StatusFormat.table(jobs, now: now)
     return out

@@ -3,8 +3,21 @@ import InfraHouseCore
 
 /// Turns the configuration into the scheduler's job list.
 enum JobFactory {
-    static func specs(for configuration: DaemonConfiguration, logger: Logger) -> [JobSpec] {
+    static func specs(
+        for configuration: DaemonConfiguration, gate: any ExclusiveGate, board: StatusBoard, logger: Logger
+    ) -> [JobSpec] {
         var specs: [JobSpec] = []
+        if configuration.raft.enabled {
+            let heartbeat = Services.raftHeartbeat(
+                configuration, gate: { await gate.admit() != nil }, logger: logger.with("task", "raft"))
+            specs.append(
+                JobSpec(
+                    name: "raft", schedule: configuration.raft.schedule, exclusive: false,
+                    fingerprint: String(describing: (configuration.raft, configuration.aws)),
+                    job: RaftJob(heartbeat: heartbeat, board: board)))
+        } else {
+            board.post("raft", nil)
+        }
         if configuration.runners.enabled {
             specs.append(
                 JobSpec(
