@@ -50,5 +50,7 @@ enum Loopback {
   }()
 
   /// `http://127.0.0.1:PORT`
-  static var base: String { "http://127.0.0.1:\(server.handshake)" }
+  static var base: String { "http://127.0.0.1:\(server.handshake.split(separator: " ")[0])" }
+  /// The same routes over TLS, with a self-signed certificate no trust store knows.
+  static var tlsBase: String { "https://127.0.0.1:\(server.handshake.split(separator: " ")[1])" }
 }
