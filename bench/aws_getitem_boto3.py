@@ -24,4 +24,6 @@ for _ in range(n):
         found += 1
 loop = cpu() - start
 print(json.dumps({"client": "boto3", "calls": n, "found": found, "cpu_total_s": cpu(), "cpu_loop_s": loop,
+                  "cpu_user_s": resource.getrusage(resource.RUSAGE_SELF).ru_utime,
+                  "cpu_sys_s": resource.getrusage(resource.RUSAGE_SELF).ru_stime,
                   "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

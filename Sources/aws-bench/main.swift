@@ -16,6 +16,15 @@ func cpuSeconds() -> Double {
     + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
+func userAndSystemSeconds() -> (user: Double, system: Double) {
+  var usage = rusage()
+  getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+  return (
+    Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+    Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+  )
+}
+
 func peakRSSKiB() -> Int {
   var usage = rusage()
   getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
@@ -33,5 +42,5 @@ for _ in 0..<count {
 }
 let loopCPU = cpuSeconds() - startCPU
 print(
-  "{\"client\":\"swift\",\"calls\":\(count),\"found\":\(found),\"cpu_total_s\":\(cpuSeconds()),\"cpu_loop_s\":\(loopCPU),\"peak_rss_kib\":\(peakRSSKiB())}"
+  "{\"client\":\"swift\",\"calls\":\(count),\"found\":\(found),\"cpu_total_s\":\(cpuSeconds()),\"cpu_loop_s\":\(loopCPU),\"cpu_user_s\":\(userAndSystemSeconds().user),\"cpu_sys_s\":\(userAndSystemSeconds().system),\"peak_rss_kib\":\(peakRSSKiB())}"
 )

@@ -174,4 +174,17 @@ import Testing
       }
     }
   }
+
+  @Test func tlsPeersAreVerified() async throws {
+    // The TLS listener's certificate is self-signed: a verifying client must refuse it.
+    let error = await #expect(throws: HTTPClientError.self) {
+      _ = try await HTTPClient().execute(HTTPRequest(url: "\(Loopback.tlsBase)/echo"))
+    }
+    guard case .curl(let code, let message) = error else {
+      Issue.record("expected a TLS verification error, got \(String(describing: error))")
+      return
+    }
+    #expect(code == 60)  // CURLE_PEER_FAILED_VERIFICATION
+    #expect(message.contains("certificate"))
+  }
 }
