@@ -32,6 +32,8 @@ public enum CommandLineInterface {
       raft status [--config PATH]    One Raft heartbeat: each peer's state, health and leader
       raft reconcile --dry-run [--config PATH]
                                      The membership changes reconcile would make, and why
+      aws whoami [--role-arn ARN] [--region R] [--config PATH]
+                                     The AWS account, ARN and credentials provider in use
 
     Options:
       -h, --help                     Show this help
@@ -70,6 +72,8 @@ public enum CommandLineInterface {
         return try await RunnersCommand.run(rest)
       case "raft":
         return try await RaftCommand.run(rest)
+      case "aws":
+        return try await AWSCommand.run(rest)
       default:
         throw UsageError("unknown command '\(command)'")
       }
