@@ -70,11 +70,12 @@ struct CurlResponse {
   }
 
   static func run(
-    _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil
+    _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil,
+    timeoutSeconds: Int = 20
   ) throws -> CurlResponse {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    var args = ["curl", "-s", "-i", "--max-time", "20", "-X", method]
+    var args = ["curl", "-s", "-i", "--max-time", String(timeoutSeconds), "-X", method]
     for (k, v) in headers.sorted(by: { $0.key < $1.key }) { args += ["-H", "\(k): \(v)"] }
     if let body { args += ["--data-binary", body] }
     args.append(url)
