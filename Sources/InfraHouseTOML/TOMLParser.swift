@@ -124,13 +124,13 @@ struct TOMLSyntaxParser {
     for k in start..<last {
       let key = keyStack[k]
       if let slot = table.lookup(key) {
-        switch table.nodes[slot] {
+        switch table.slots[slot].node {
         case .table(let child):
           table = child
         case .arrayOfTables(let array):
           table = array.elements[array.elements.count - 1]
         case .value(let value):
-          throw cannotExtend(value, path: start...k, definedAt: table.keyPositions[slot])
+          throw cannotExtend(value, path: start...k, definedAt: table.slots[slot].keyPosition)
         }
       } else {
         let child = TOMLTableBuilder(origin: .implicit, position: headerPosition)
@@ -139,11 +139,10 @@ struct TOMLSyntaxParser {
       }
     }
     let key = keyStack[last]
-    let keyOffset = offset(of: keyPositionStack[last])
-    let name = displayPath(start...last)
     if let slot = table.lookup(key) {
-      let firstDefined = table.keyPositions[slot]
-      switch table.nodes[slot] {
+      let firstDefined = table.slots[slot].keyPosition
+      let name = displayPath(start...last)
+      switch table.slots[slot].node {
       case .table(let existing):
         if isArray {
           throw fail(
@@ -175,11 +174,11 @@ struct TOMLSyntaxParser {
         if case .array = value.kind, isArray {
           throw fail(
             "cannot append to static array '\(name)' (defined at \(firstDefined)) with [[\(name)]]",
-            at: keyOffset)
+            at: offset(of: keyPositionStack[last]))
         }
         throw fail(
           "'\(name)' is already defined as \(article(value.typeName)) at \(firstDefined)",
-          at: keyOffset)
+          at: offset(of: keyPositionStack[last]))
       }
     }
     if isArray {
@@ -223,16 +222,16 @@ struct TOMLSyntaxParser {
     for k in start..<last {
       let key = keyStack[k]
       if let slot = table.lookup(key) {
-        switch table.nodes[slot] {
+        switch table.slots[slot].node {
         case .table(let child):
           switch child.origin {
           case .header:
             throw fail(
-              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.keyPositions[slot])",
+              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.slots[slot].keyPosition)",
               at: offset(of: keyPositionStack[k]))
           case .dotted(let owner) where owner != section:
             throw fail(
-              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.keyPositions[slot])",
+              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.slots[slot].keyPosition)",
               at: offset(of: keyPositionStack[k]))
           case .implicit:
             child.origin = .dotted(section: section)
@@ -242,10 +241,10 @@ struct TOMLSyntaxParser {
           table = child
         case .arrayOfTables:
           throw fail(
-            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.keyPositions[slot]))",
+            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.slots[slot].keyPosition))",
             at: offset(of: keyPositionStack[k]))
         case .value(let existing):
-          throw cannotExtend(existing, path: start...k, definedAt: table.keyPositions[slot])
+          throw cannotExtend(existing, path: start...k, definedAt: table.slots[slot].keyPosition)
         }
       } else {
         let child = TOMLTableBuilder(
@@ -257,7 +256,7 @@ struct TOMLSyntaxParser {
     let key = keyStack[last]
     if let slot = table.lookup(key) {
       throw fail(
-        "duplicate key '\(displayPath(start...last))' (first defined at \(table.keyPositions[slot]))",
+        "duplicate key '\(displayPath(start...last))' (first defined at \(table.slots[slot].keyPosition))",
         at: offset(of: keyPositionStack[last]))
     }
     table.append(key: key, at: keyPositionStack[last], node: .value(value))
