@@ -28,6 +28,7 @@ final class TOMLTableBuilder {
   /// One key of the table under construction.
   struct Slot {
     let key: String
+    let fingerprint: UInt64
     let keyPosition: TOMLPosition
     var node: Node
   }
@@ -45,14 +46,18 @@ final class TOMLTableBuilder {
   }
 
   @inline(__always)
-  func lookup(_ key: String) -> Int? {
+  func lookup(_ key: String, fingerprint: UInt64) -> Int? {
     if let index { return index[key] }
-    for position in slots.indices where slots[position].key == key { return position }
+    for position in slots.indices
+    where slots[position].fingerprint == fingerprint && slots[position].key == key {
+      return position
+    }
     return nil
   }
 
-  func append(key: String, at position: TOMLPosition, node: Node) {
-    slots.append(Slot(key: key, keyPosition: position, node: node))
+  func append(key: String, fingerprint: UInt64, at position: TOMLPosition, node: Node) {
+    if slots.isEmpty { slots.reserveCapacity(8) }
+    slots.append(Slot(key: key, fingerprint: fingerprint, keyPosition: position, node: node))
     if index != nil {
       index![key] = slots.count - 1
     } else if slots.count > TOMLTable.indexThreshold {
@@ -60,6 +65,14 @@ final class TOMLTableBuilder {
       for (offset, slot) in slots.enumerated() { built[slot.key] = offset }
       index = built
     }
+  }
+
+  /// FNV-1a of a key's UTF-8 bytes.
+  @inline(__always)
+  static func fingerprint(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return hash
   }
 
   /// The immutable table this builder describes; the key index is handed over, not rebuilt.
