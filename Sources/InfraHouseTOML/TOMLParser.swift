@@ -55,6 +55,8 @@ struct TOMLSyntaxParser {
   /// Segments of the keys being parsed; inline tables push above their parent's key.
   var keyStack: [String] = []
   var keyPositionStack: [TOMLPosition] = []
+  /// `TOMLTableBuilder.fingerprint` of each key on the stack: a cheap pre-check before comparing strings.
+  var keyFingerprintStack: [UInt64] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     self.bytes = bytes
@@ -63,6 +65,7 @@ struct TOMLSyntaxParser {
     scratch.reserveCapacity(64)
     keyStack.reserveCapacity(8)
     keyPositionStack.reserveCapacity(8)
+    keyFingerprintStack.reserveCapacity(8)
   }
 
   // MARK: Document and tables
@@ -104,8 +107,7 @@ struct TOMLSyntaxParser {
     let start = keyStack.count
     try parseKey()
     defer {
-      keyStack.removeSubrange(start...)
-      keyPositionStack.removeSubrange(start...)
+      popKeys(to: start)
     }
     if isArray {
       guard peek() == .rightBracket && peek(1) == .rightBracket else {
@@ -123,27 +125,28 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key) {
-        switch table.nodes[slot] {
+      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
+        switch table.slots[slot].node {
         case .table(let child):
           table = child
         case .arrayOfTables(let array):
           table = array.elements[array.elements.count - 1]
         case .value(let value):
-          throw cannotExtend(value, path: start...k, definedAt: table.keyPositions[slot])
+          throw cannotExtend(value, path: start...k, definedAt: table.slots[slot].keyPosition)
         }
       } else {
         let child = TOMLTableBuilder(origin: .implicit, position: headerPosition)
-        table.append(key: key, at: keyPositionStack[k], node: .table(child))
+        table.append(
+          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    let keyOffset = offset(of: keyPositionStack[last])
-    let name = displayPath(start...last)
-    if let slot = table.lookup(key) {
-      let firstDefined = table.keyPositions[slot]
-      switch table.nodes[slot] {
+    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
+      let firstDefined = table.slots[slot].keyPosition
+      let name = displayPath(start...last)
+      switch table.slots[slot].node {
       case .table(let existing):
         if isArray {
           throw fail(
@@ -175,22 +178,26 @@ struct TOMLSyntaxParser {
         if case .array = value.kind, isArray {
           throw fail(
             "cannot append to static array '\(name)' (defined at \(firstDefined)) with [[\(name)]]",
-            at: keyOffset)
+            at: offset(of: keyPositionStack[last]))
         }
         throw fail(
           "'\(name)' is already defined as \(article(value.typeName)) at \(firstDefined)",
-          at: keyOffset)
+          at: offset(of: keyPositionStack[last]))
       }
     }
     if isArray {
       let array = TOMLArrayOfTablesBuilder(position: headerPosition)
       let element = TOMLTableBuilder(origin: .header, position: headerPosition)
       array.elements.append(element)
-      table.append(key: key, at: keyPositionStack[last], node: .arrayOfTables(array))
+      table.append(
+        key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+        node: .arrayOfTables(array))
       return element
     }
     let created = TOMLTableBuilder(origin: .header, position: headerPosition)
-    table.append(key: key, at: keyPositionStack[last], node: .table(created))
+    table.append(
+      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      node: .table(created))
     return created
   }
 
@@ -208,8 +215,7 @@ struct TOMLSyntaxParser {
     skipBlanks()
     let value = try parseValue(depth: 0)
     try insert(value, into: table, keysFrom: start, section: section)
-    keyStack.removeSubrange(start...)
-    keyPositionStack.removeSubrange(start...)
+    popKeys(to: start)
   }
 
   /// Inserts `value` under the dotted key `keyStack[start...]` relative to `table`.
@@ -222,17 +228,17 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key) {
-        switch table.nodes[slot] {
+      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
+        switch table.slots[slot].node {
         case .table(let child):
           switch child.origin {
           case .header:
             throw fail(
-              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.keyPositions[slot])",
+              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.slots[slot].keyPosition)",
               at: offset(of: keyPositionStack[k]))
           case .dotted(let owner) where owner != section:
             throw fail(
-              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.keyPositions[slot])",
+              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.slots[slot].keyPosition)",
               at: offset(of: keyPositionStack[k]))
           case .implicit:
             child.origin = .dotted(section: section)
@@ -242,25 +248,29 @@ struct TOMLSyntaxParser {
           table = child
         case .arrayOfTables:
           throw fail(
-            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.keyPositions[slot]))",
+            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.slots[slot].keyPosition))",
             at: offset(of: keyPositionStack[k]))
         case .value(let existing):
-          throw cannotExtend(existing, path: start...k, definedAt: table.keyPositions[slot])
+          throw cannotExtend(existing, path: start...k, definedAt: table.slots[slot].keyPosition)
         }
       } else {
         let child = TOMLTableBuilder(
           origin: .dotted(section: section), position: keyPositionStack[k])
-        table.append(key: key, at: keyPositionStack[k], node: .table(child))
+        table.append(
+          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    if let slot = table.lookup(key) {
+    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
       throw fail(
-        "duplicate key '\(displayPath(start...last))' (first defined at \(table.keyPositions[slot]))",
+        "duplicate key '\(displayPath(start...last))' (first defined at \(table.slots[slot].keyPosition))",
         at: offset(of: keyPositionStack[last]))
     }
-    table.append(key: key, at: keyPositionStack[last], node: .value(value))
+    table.append(
+      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      node: .value(value))
   }
 
   private func cannotExtend(_ value: TOMLValue, path: ClosedRange<Int>, definedAt: TOMLPosition)
@@ -291,11 +301,13 @@ struct TOMLSyntaxParser {
       let position = here
       let byte = bytes[i]
       let segment: String
+      var fingerprint: UInt64 = 0
       if byte.isBareKeyCharacter {
         let start = i
         i += 1
         while i < end && bytes[i].isBareKeyCharacter { i += 1 }
         segment = makeString(start, i)
+        fingerprint = TOMLTableBuilder.fingerprint(UnsafeBufferPointer(rebasing: bytes[start..<i]))
       } else if byte == .quote {
         if peek(1) == .quote && peek(2) == .quote {
           throw fail("a multi-line string cannot be a key", at: i)
@@ -309,11 +321,23 @@ struct TOMLSyntaxParser {
       } else {
         throw fail("expected a key, found \(describe(i))", at: i)
       }
+      if !byte.isBareKeyCharacter { fingerprint = TOMLTableBuilder.fingerprint(segment.utf8) }
       keyStack.append(segment)
       keyPositionStack.append(position)
+      keyFingerprintStack.append(fingerprint)
       skipBlanks()
       guard peek() == .dot else { return }
       i += 1
+    }
+  }
+
+  /// Drops the key segments above `start`.
+  @inline(__always)
+  mutating func popKeys(to start: Int) {
+    while keyStack.count > start {
+      keyStack.removeLast()
+      keyPositionStack.removeLast()
+      keyFingerprintStack.removeLast()
     }
   }
 
@@ -436,8 +460,7 @@ struct TOMLSyntaxParser {
       skipBlanks()
       let value = try parseValue(depth: depth + 1)
       try insert(value, into: builder, keysFrom: start, section: -1)
-      keyStack.removeSubrange(start...)
-      keyPositionStack.removeSubrange(start...)
+      popKeys(to: start)
       skipBlanks()
       guard i < end else { throw fail("unterminated inline table (opened at \(position))", at: i) }
       switch bytes[i] {

@@ -5,7 +5,9 @@ extension TOMLSyntaxParser {
     let open = i
     i += 1
     let start = i
-    while i < end {
+    while true {
+      skipPrintableASCII(except: .quote, .backslash)
+      guard i < end else { break }
       let byte = bytes[i]
       if byte == .quote {
         let text = makeString(start, i)
@@ -39,7 +41,9 @@ extension TOMLSyntaxParser {
     let open = i
     i += 1
     let start = i
-    while i < end {
+    while true {
+      skipPrintableASCII(except: .apostrophe, .apostrophe)
+      guard i < end else { break }
       let byte = bytes[i]
       if byte == .apostrophe {
         let text = makeString(start, i)

@@ -34,7 +34,9 @@ extension TOMLSyntaxParser {
   /// At `#`: consumes the comment up to (not including) its line ending.
   mutating func skipComment() throws(TOMLError) {
     i += 1
-    while i < end {
+    while true {
+      skipPrintableASCII(except: 0, 0)
+      guard i < end else { return }
       let byte = bytes[i]
       if byte >= 0x20 && byte < 0x7F || byte == .tab {
         i += 1
@@ -75,6 +77,28 @@ extension TOMLSyntaxParser {
       try consumeLineEnding()
     } else {
       throw fail("expected a newline after \(what), found \(describe(i))", at: i)
+    }
+  }
+
+  /// Skips eight bytes at a time while every byte is printable ASCII (0x20...0x7E) other
+  /// than `a` and `b` (0 for none): the fast path through comments and strings.
+  @inline(__always)
+  mutating func skipPrintableASCII(except a: UInt8, _ b: UInt8) {
+    guard let base = bytes.baseAddress else { return }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let patternA = ones &* UInt64(a)
+    let patternB = ones &* UInt64(b)
+    while i &+ 8 <= end {
+      let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+      let control = (word &- ones &* 0x20) & ~word & highs  // a byte < 0x20
+      let nonASCII = (((word & 0x7F7F_7F7F_7F7F_7F7F) &+ ones) | word) & highs  // a byte >= 0x7F
+      let xa = word ^ patternA
+      let hitA = (xa &- ones) & ~xa & highs  // a byte == a
+      let xb = word ^ patternB
+      let hitB = (xb &- ones) & ~xb & highs  // a byte == b
+      if control | nonASCII | hitA | hitB != 0 { return }
+      i &+= 8
     }
   }
 

@@ -22,7 +22,7 @@ public struct TOMLTable: Sendable, Equatable {
   /// Key to index in `entries`; built only for tables larger than `indexThreshold`.
   private var index: [String: Int]?
 
-  private static let indexThreshold = 8
+  static let indexThreshold = 16
 
   /// An empty table.
   public init() {
@@ -34,6 +34,12 @@ public struct TOMLTable: Sendable, Equatable {
   public init(entries: [Entry]) {
     self.init()
     for entry in entries { self[entry: entry.key] = entry }
+  }
+
+  /// Entries known to have distinct keys, with their index if the builder made one.
+  init(uniqueEntries: [Entry], index: [String: Int]?) {
+    self.entries = uniqueEntries
+    self.index = index
   }
 
   /// The keys in source order.

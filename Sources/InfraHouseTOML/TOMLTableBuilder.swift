@@ -25,44 +25,63 @@ final class TOMLTableBuilder {
     case arrayOfTables(TOMLArrayOfTablesBuilder)
   }
 
-  var origin: Origin
+  /// One key of the table under construction.
+  struct Slot {
+    let key: String
+    let fingerprint: UInt64
+    let keyPosition: TOMLPosition
+    var node: Node
+  }
+
+  // The parser is single-threaded and never re-enters a builder: skip dynamic exclusivity checks.
+  @exclusivity(unchecked) var origin: Origin
   let position: TOMLPosition
-  var keys: [String] = []
-  var keyPositions: [TOMLPosition] = []
-  var nodes: [Node] = []
-  private var index: [String: Int]?
+  @exclusivity(unchecked) var slots: [Slot] = []
+  /// Key to slot; built once the table has more than `TOMLTable.indexThreshold` keys.
+  @exclusivity(unchecked) private var index: [String: Int]?
 
   init(origin: Origin, position: TOMLPosition) {
     self.origin = origin
     self.position = position
   }
 
-  func lookup(_ key: String) -> Int? {
+  @inline(__always)
+  func lookup(_ key: String, fingerprint: UInt64) -> Int? {
     if let index { return index[key] }
-    for position in keys.indices where keys[position] == key { return position }
+    for position in slots.indices
+    where slots[position].fingerprint == fingerprint && slots[position].key == key {
+      return position
+    }
     return nil
   }
 
-  func append(key: String, at position: TOMLPosition, node: Node) {
-    keys.append(key)
-    keyPositions.append(position)
-    nodes.append(node)
+  func append(key: String, fingerprint: UInt64, at position: TOMLPosition, node: Node) {
+    if slots.isEmpty { slots.reserveCapacity(8) }
+    slots.append(Slot(key: key, fingerprint: fingerprint, keyPosition: position, node: node))
     if index != nil {
-      index![key] = keys.count - 1
-    } else if keys.count > 8 {
-      var built = [String: Int](minimumCapacity: keys.count * 2)
-      for (offset, name) in keys.enumerated() { built[name] = offset }
+      index![key] = slots.count - 1
+    } else if slots.count > TOMLTable.indexThreshold {
+      var built = [String: Int](minimumCapacity: slots.count * 2)
+      for (offset, slot) in slots.enumerated() { built[slot.key] = offset }
       index = built
     }
   }
 
-  /// The immutable table this builder describes.
+  /// FNV-1a of a key's UTF-8 bytes.
+  @inline(__always)
+  static func fingerprint(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return hash
+  }
+
+  /// The immutable table this builder describes; the key index is handed over, not rebuilt.
   func build() -> TOMLTable {
-    var table = TOMLTable()
-    table.reserveCapacity(keys.count)
-    for offset in keys.indices {
+    var entries: [TOMLTable.Entry] = []
+    entries.reserveCapacity(slots.count)
+    for slot in slots {
       let value: TOMLValue
-      switch nodes[offset] {
+      switch slot.node {
       case .value(let built): value = built
       case .table(let builder): value = TOMLValue(.table(builder.build()), at: builder.position)
       case .arrayOfTables(let array):
@@ -70,17 +89,16 @@ final class TOMLTableBuilder {
           .array(array.elements.map { TOMLValue(.table($0.build()), at: $0.position) }),
           at: array.position)
       }
-      table.append(
-        TOMLTable.Entry(key: keys[offset], keyPosition: keyPositions[offset], value: value))
+      entries.append(TOMLTable.Entry(key: slot.key, keyPosition: slot.keyPosition, value: value))
     }
-    return table
+    return TOMLTable(uniqueEntries: entries, index: index)
   }
 }
 
 /// An array of tables (`[[x]]`) under construction.
 final class TOMLArrayOfTablesBuilder {
   let position: TOMLPosition
-  var elements: [TOMLTableBuilder] = []
+  @exclusivity(unchecked) var elements: [TOMLTableBuilder] = []
 
   init(position: TOMLPosition) {
     self.position = position
