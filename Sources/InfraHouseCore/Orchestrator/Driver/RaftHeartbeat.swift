@@ -21,6 +21,7 @@ public actor RaftHeartbeat {
   private let origin = ContinuousClock.now
 
   private var run = 0
+  private var running = false
   private var history = RaftReconcileHistory()
   private var consecutiveFailures: [String: Int] = [:]
   /// The last run's report.
@@ -43,8 +44,12 @@ public actor RaftHeartbeat {
 
   private var now: MonotonicInstant { MonotonicInstant(sinceOrigin: ContinuousClock.now - origin) }
 
-  /// One heartbeat. Throws only when discovery fails (no instances, no report).
+  /// One heartbeat. Throws when discovery fails (no instances, no report),
+  /// or ``RaftHeartbeatError/alreadyRunning`` when called while a run is going.
   public func run() async throws -> RaftReport {
+    guard !running else { throw RaftHeartbeatError.alreadyRunning }
+    running = true
+    defer { running = false }
     run += 1
     let callsAtStart = backend.calls.value
     let found = try await discovery.discover()
@@ -224,4 +229,11 @@ public actor RaftHeartbeat {
     logger.info(report.summary, report.fields)
     return report
   }
+}
+
+/// Why ``RaftHeartbeat/run()`` did not run.
+public enum RaftHeartbeatError: Error, Sendable, Equatable {
+  /// A run was already in progress (the actor lets a second caller in while
+  /// the first awaits); the scheduler should not overlap runs.
+  case alreadyRunning
 }
