@@ -258,3 +258,20 @@ private func runner(
     #expect(deregistered > 500, "the generator reaches deregistrations")
   }
 }
+
+@Suite struct RunnerJournalFieldTests {
+  @Test func decisionsCarryRunnerIDNameAndReason() {
+    let r = Runner(id: 7, name: "ci-7", status: .offline, busy: false, labels: ["instance_id:i-1"])
+    #expect(
+      RunnerDecision(
+        runner: r, verdict: .deregister(.orphaned(instanceID: "i-1", state: .terminated))
+      ).journalFields
+        == [
+          "runner_id": "7", "runner_name": "ci-7", "action": "deregister", "reason": "orphaned",
+          "instance_id": "i-1",
+        ])
+    #expect(
+      RunnerDecision(runner: r, verdict: .keep(.busy)).journalFields
+        == ["runner_id": "7", "runner_name": "ci-7", "action": "keep", "reason": "busy"])
+  }
+}

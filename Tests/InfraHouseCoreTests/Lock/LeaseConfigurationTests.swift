@@ -99,3 +99,22 @@ import Testing
         ["ResourceId": .string("n#fence"), "fence": .number("12")], schema: schema) == 12)
   }
 }
+
+@Suite struct LeaseJournalFieldTests {
+  @Test func everyTransitionHasAnEventField() {
+    #expect(
+      LeaseTransition.acquired(fence: 9).journalFields == [
+        "lock_event": "acquired", "lock_fence": "9",
+      ])
+    #expect(
+      LeaseTransition.lost(.selfFenced(sinceLastSuccessfulWrite: .milliseconds(20_250)))
+        .journalFields
+        == ["lock_event": "lost", "lock_reason": "self-fenced", "lock_silence_ms": "20250"])
+    #expect(
+      LeaseTransition.lost(.conditionFailed(currentOwner: "b")).journalFields
+        == ["lock_event": "lost", "lock_reason": "condition-failed", "lock_owner": "b"])
+    #expect(LeaseTransition.renewalTrouble(.throttled).journalFields["lock_reason"] == "throttled")
+    #expect(
+      LeaseTransition.released(succeeded: false).journalFields == ["lock_event": "release-failed"])
+  }
+}
