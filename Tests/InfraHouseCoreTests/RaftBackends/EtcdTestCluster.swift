@@ -87,23 +87,39 @@ final class EtcdTestCluster: @unchecked Sendable {
     lock.withLock { members[host] = Member(guardProcess: process, stdin: stdin, pid: pid) }
   }
 
-  /// Starts a member on `host` the way a replacement instance's boot would:
-  /// it tries to join (`--initial-cluster-state existing`) every `retry`, from
-  /// an empty data directory, until it answers; etcd exits at once while the
-  /// cluster has not added it. `members` gives the current members' hosts.
+  /// Starts a member on `host` the way a replacement instance's boot would
+  /// (systemd's `Restart=on-failure`): it tries to join
+  /// (`--initial-cluster-state existing`) from an empty data directory, and
+  /// when etcd exits (as it does at once while the cluster has not added it)
+  /// tries again after `retry`, until the member answers. A running member is
+  /// never killed. `members` gives the current members' hosts.
   func joinWhenAdded(
     _ host: String, members: @escaping @Sendable () -> [String], retry: Duration = .seconds(1)
   ) -> Task<Void, Never> {
     Task {
       let probe = backend(timeout: .milliseconds(500))
       while !Task.isCancelled {
-        try? FileManager.default.removeItem(at: dataRoot.appendingPathComponent(host))
-        try? start(host, cluster: members() + [host], state: "existing")
+        if !isAlive(host) {
+          kill(host)
+          try? FileManager.default.removeItem(at: dataRoot.appendingPathComponent(host))
+          try? start(host, cluster: members() + [host], state: "existing")
+        }
         try? await Task.sleep(for: retry)
-        if (try? await probe.report(from: RaftPeerEndpoint(host: host))) != nil { return }
-        kill(host)
+        if isAlive(host), (try? await probe.report(from: RaftPeerEndpoint(host: host))) != nil {
+          return
+        }
       }
     }
+  }
+
+  /// Whether the etcd process on `host` runs (not exited, not a zombie).
+  func isAlive(_ host: String) -> Bool {
+    guard let m = lock.withLock({ members[host] }) else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(m.pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
   }
 
   /// SIGKILLs the member on `host` (its data directory stays).

@@ -155,4 +155,35 @@ import Testing
     let list = try await f.cluster.backend().gateway.memberList(host: survivor)
     #expect(list.members.count == 3)
   }
+
+  @Test func aKilledLeaderIsReplacedAfterTheNewLeaderSettles() async throws {
+    let f = try await Fixture()
+    defer { f.cluster.shutdown() }
+    let first = try await f.heartbeat.run()
+    #expect(first.healthy)
+    let leader = try #require(first.peers.first { $0.member && $0.state == "Leader" })
+    let leaderHost = try #require(f.instances.first { $0.id == leader.instanceID }?.ip)
+    f.cluster.kill(leaderHost)
+    let group = try f.asg("terminate", leader.instanceID)
+    let replacement = try #require(group.first { g in !f.instances.contains { $0.id == g.id } })
+    let newHost = try #require(replacement.ip)
+    let survivors = f.instances.compactMap(\.ip).filter { $0 != leaderHost }
+    let joiner = f.cluster.joinWhenAdded(newHost, members: { survivors })
+    defer { joiner.cancel() }
+
+    let reports = try await f.runUntil(limit: 20) { $0.healthy }
+    let log = reports.map(\.summary).joined(separator: "\n")
+    let final = try #require(reports.last)
+    #expect(final.healthy, "\(log)")
+    #expect(final.findings.leader != leader.address)
+    #expect(
+      final.findings.peers.sorted() == (survivors + [newHost]).map(f.cluster.peerAddress).sorted(),
+      "\(log)")
+    let performed = reports.flatMap(\.steps).map(\.change)
+    #expect(
+      performed == [
+        .remove(address: leader.address),
+        .add(address: f.cluster.peerAddress(newHost), instanceID: replacement.id),
+      ], "\(log)")
+  }
 }

@@ -4,8 +4,8 @@
 /// bounded by ``RaftHeartbeatConfiguration/peerTimeout``), and asks the pure
 /// ``RaftReconcilePlanner`` what to do. With reconcile on, not in dry run,
 /// and the gate open (the fleet-lock holder), it performs the planned change
-/// through the leader, re-reads the peers until the change shows and the
-/// cluster is stable (a leader agreed and healthy, a majority live, for
+/// through the leader, re-reads the peers until the change shows (an added
+/// member answering healthy) and the cluster is stable (a leader agreed and healthy, a majority live, for
 /// ``RaftHeartbeatConfiguration/stableReads`` reads in a row), and plans the
 /// next step, up to ``RaftHeartbeatConfiguration/maxStepsPerRun`` changes.
 ///
@@ -21,6 +21,7 @@ public actor RaftHeartbeat {
   private let origin = ContinuousClock.now
 
   private var run = 0
+  private var running = false
   private var history = RaftReconcileHistory()
   private var consecutiveFailures: [String: Int] = [:]
   /// The last run's report.
@@ -43,8 +44,12 @@ public actor RaftHeartbeat {
 
   private var now: MonotonicInstant { MonotonicInstant(sinceOrigin: ContinuousClock.now - origin) }
 
-  /// One heartbeat. Throws only when discovery fails (no instances, no report).
+  /// One heartbeat. Throws when discovery fails (no instances, no report),
+  /// or ``RaftHeartbeatError/alreadyRunning`` when called while a run is going.
   public func run() async throws -> RaftReport {
+    guard !running else { throw RaftHeartbeatError.alreadyRunning }
+    running = true
+    defer { running = false }
     run += 1
     let callsAtStart = backend.calls.value
     let found = try await discovery.discover()
@@ -141,8 +146,9 @@ public actor RaftHeartbeat {
     return already.map { .alreadyInEffect($0) } ?? .applied
   }
 
-  /// Re-reads until the change shows in the leader's peers and the cluster is
-  /// stable for `stableReads` reads; nil when it did, else why not.
+  /// Re-reads until the change shows in the leader's peers (an added member
+  /// also answering healthy) and the cluster is stable for `stableReads`
+  /// reads; nil when it did, else why not.
   private func settle(_ change: RaftMembershipChange, instances: [RaftInstance]) async -> String? {
     let deadline = ContinuousClock.now + configuration.settleTimeout
     var stable = 0
@@ -157,7 +163,10 @@ public actor RaftHeartbeat {
       let shows: Bool
       switch change {
       case .remove(let a): shows = !findings.peers.contains(a)
-      case .add(let a, _): shows = findings.peers.contains(a)
+      case .add(let a, let id):
+        // A member, and answering healthy (an etcd member joins after the add).
+        let added = poll.observations.first { $0.instanceID == id }
+        shows = findings.peers.contains(a) && added?.healthy == true
       }
       let leaderHealthy =
         findings.leader.flatMap { l in
@@ -173,7 +182,7 @@ public actor RaftHeartbeat {
         stable = 0
         last =
           !shows
-          ? "the change does not show in the peers yet"
+          ? "the change does not show in the peers (or the new member is not healthy) yet"
           : !leaderHealthy
             ? "no healthy agreed leader"
             : "only \(findings.liveMembers) of \(findings.peers.count) live"
@@ -220,4 +229,11 @@ public actor RaftHeartbeat {
     logger.info(report.summary, report.fields)
     return report
   }
+}
+
+/// Why ``RaftHeartbeat/run()`` did not run.
+public enum RaftHeartbeatError: Error, Sendable, Equatable {
+  /// A run was already in progress (the actor lets a second caller in while
+  /// the first awaits); the scheduler should not overlap runs.
+  case alreadyRunning
 }
