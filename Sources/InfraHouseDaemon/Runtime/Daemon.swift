@@ -30,6 +30,8 @@ public actor Daemon {
   private var configuration = DaemonConfiguration()
   private var logger: Logger
   private var scheduler: Scheduler?
+  /// The fleet lock, when `[lock] enabled = true` (its settings apply from start-up).
+  private var lock: FleetLockService?
   private var control: ControlServer?
   private var phase: Phase = .starting
   private var lastReload: String = "never"
@@ -54,11 +56,26 @@ public actor Daemon {
         2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
       return 1
     case .success(let loaded):
+      if loaded.lock != configuration.lock {
+        logger.warning("[lock] changes take effect at the next restart")
+      }
       configuration = loaded
     }
     logger.level = Logger.Level(rawValue: configuration.daemon.logLevel.rawValue) ?? .info
 
-    let scheduler = Scheduler(gate: ClosedGate(), logger: logger)
+    if configuration.lock.enabled {
+      do {
+        lock = try FleetLockService(
+          lock: configuration.lock, aws: configuration.aws, logger: logger
+        ) { [weak self] _ in await self?.leaseChanged() }
+      } catch {
+        logger.critical("invalid [lock] configuration, not starting: \(error)")
+        POSIX.writeAll(2, "invalid [lock] configuration: \(error)\n")
+        return 1
+      }
+    }
+    let gate: any ExclusiveGate = lock.map { LeaseGate(service: $0) } ?? ClosedGate()
+    let scheduler = Scheduler(gate: gate, logger: logger)
     self.scheduler = scheduler
     await scheduler.apply(JobFactory.specs(for: configuration, logger: logger))
 
@@ -73,6 +90,8 @@ public actor Daemon {
       logger.error("control socket unavailable: \(error)", ["path": socketPath])
     }
 
+    // Contending starts in the background: READY=1 never waits for DynamoDB.
+    await lock?.start()
     phase = .running
     let tasks = await scheduler.snapshot().count
     logger.notice("infrahoused \(InfraHouseCore.version) started with \(tasks) task(s)")
@@ -98,6 +117,8 @@ public actor Daemon {
       logger.error("tasks still running after the stop timeout of \(limit); exiting anyway")
       exitCode = 1
     }
+    // Released only after the scheduler stopped: no exclusive run outlives the lease.
+    await lock?.stop()
     watchdog?.cancel()
     signals.cancel()
     return exitCode
@@ -119,6 +140,9 @@ public actor Daemon {
       notifier.ready(status: "Reload rejected: configuration invalid; " + (await statusLine()))
       return error.description
     case .success(let loaded):
+      if loaded.lock != configuration.lock {
+        logger.warning("[lock] changes take effect at the next restart")
+      }
       configuration = loaded
       logger.level = Logger.Level(rawValue: loaded.daemon.logLevel.rawValue) ?? .info
       await scheduler.setLogger(logger)
@@ -158,6 +182,7 @@ public actor Daemon {
     let failing = jobs.filter { $0.consecutiveFailures > 0 }.map(\.name)
     var line = "\(jobs.count) task(s) scheduled"
     line += failing.isEmpty ? ", none failing" : ", failing: " + failing.joined(separator: ",")
+    if let lock { line += "; " + (await lock.statusLine()) }
     return line
   }
 
@@ -172,8 +197,15 @@ public actor Daemon {
     guard let scheduler else { return out }
     let jobs = await scheduler.snapshot()
     out += "tasks: \(jobs.count)\n"
+    if let lock { out += await lock.statusReport() }
     out += StatusFormat.table(jobs, now: now)
     return out
+  }
+
+  /// A lease transition: refresh `STATUS=` (the owner logged it with journald fields).
+  private func leaseChanged() async {
+    guard phase != .stopping else { return }
+    notifier.send("STATUS=" + ServiceManagerNotifier.oneLine(await statusLine()))
   }
 
   private func startWatchdog(scheduler: Scheduler) -> Task<Void, Never>? {

@@ -27,6 +27,9 @@ public actor LeaseOwner {
   private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
   private var nextToken = 0
   private var lastLoss: LeaseLossReason?
+  /// True once a first attempt was decided (the lock read busy, or an
+  /// acquisition answered): a zero wait gives up only after that.
+  private var firstAttemptDecided = false
 
   /// - Parameters:
   ///   - table: the lock table (its session's retry policy is replaced by a single attempt).
@@ -100,7 +103,8 @@ public actor LeaseOwner {
   }
 
   /// Waits until exclusive work may run and returns the fence, or nil when
-  /// `limit` passed first, the owner stopped, or the task was cancelled.
+  /// `limit` passed first, the owner stopped, or the task was cancelled. The
+  /// first attempt is always waited for, so a zero limit means "only if free now".
   public func waitUntilHeld(within limit: Duration? = nil) async -> UInt64? {
     let deadline = limit.map { ContinuousClock.now + $0 }
     let poke: Task<Void, Never>? = deadline.map { d in
@@ -113,7 +117,7 @@ public actor LeaseOwner {
     while true {
       if let fence = admit() { return fence }
       if machine.role == .stopped || Task.isCancelled { return nil }
-      if let deadline, ContinuousClock.now >= deadline { return nil }
+      if let deadline, ContinuousClock.now >= deadline, firstAttemptDecided { return nil }
       await nextChange()
     }
   }
@@ -145,6 +149,11 @@ public actor LeaseOwner {
 
   private func feed(_ event: LeaseStateMachine.Event) {
     let action = machine.handle(event)
+    switch event {
+    case .readSucceeded, .writeSucceeded, .requestFailed:
+      if machine.role != .acquiring { firstAttemptDecided = true }
+    default: break
+    }
     for transition in action.transitions { report(transition) }
     if let request = action.request {
       let executor = self.executor
