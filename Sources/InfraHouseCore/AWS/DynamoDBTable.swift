@@ -30,15 +30,70 @@ public struct DynamoDBConditionalCheckFailed: Error, Sendable, Equatable, Custom
   }
 }
 
+/// One write of a `TransactWriteItems` call on a table.
+public struct DynamoDBTransactWrite: Sendable, Equatable {
+  /// What the write does.
+  public enum Operation: Sendable, Equatable {
+    case put(item: [String: AttributeValue])
+    case update(key: [String: AttributeValue], update: DynamoDBExpression)
+    case delete(key: [String: AttributeValue])
+    case conditionCheck(key: [String: AttributeValue])
+  }
+  public var operation: Operation
+  public var condition: DynamoDBExpression?
+  /// Ask for `ReturnValuesOnConditionCheckFailure=ALL_OLD` when the condition fails.
+  public var returnOldItemOnConditionFailure: Bool
+
+  public init(
+    _ operation: Operation, condition: DynamoDBExpression? = nil,
+    returnOldItemOnConditionFailure: Bool = true
+  ) {
+    self.operation = operation
+    self.condition = condition
+    self.returnOldItemOnConditionFailure = returnOldItemOnConditionFailure
+  }
+}
+
+/// A `TransactWriteItems` call that was cancelled: nothing was written.
+/// `reasons` has one entry per write, in order (`None` for writes that were fine,
+/// `ConditionalCheckFailed` with the old item when asked for, `TransactionConflict`...).
+public struct DynamoDBTransactionCanceled: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Why one write of the transaction could not be applied.
+  public struct Reason: Sendable, Equatable {
+    public var code: String
+    public var message: String?
+    public var item: [String: AttributeValue]?
+  }
+  public var table: String
+  public var reasons: [Reason]
+  public var requestId: String?
+  /// True when a write's condition expression was false.
+  public var conditionFailed: Bool { reasons.contains { $0.code == "ConditionalCheckFailed" } }
+  public var description: String {
+    "dynamodb TransactWriteItems on \(table) cancelled: "
+      + reasons.map(\.code).joined(separator: ", ")
+      + (requestId.map { " [request id \($0)]" } ?? "")
+  }
+}
+
 /// A DynamoDB table: the Swift form of infrahouse-core's `DynamoDBTable`.
 /// Construction makes no call; the client is made on first use.
 public final class DynamoDBTable: Sendable {
   public let name: String
   public let session: AWSSession
+  /// Replaces the session's retry policy for this table's calls, when set.
+  public let retryPolicy: AWSRetryPolicy?
 
-  public init(name: String, session: AWSSession) {
+  public init(name: String, session: AWSSession, retryPolicy: AWSRetryPolicy? = nil) {
     self.name = name
     self.session = session
+    self.retryPolicy = retryPolicy
+  }
+
+  /// The same table, with calls retried per `policy` instead of the session's
+  /// policy (the fleet lock uses one attempt: its state machine retries itself).
+  public func withRetryPolicy(_ policy: AWSRetryPolicy) -> DynamoDBTable {
+    DynamoDBTable(name: name, session: session, retryPolicy: policy)
   }
 
   /// A table reached through its own session (optional role and region).
@@ -56,12 +111,21 @@ public final class DynamoDBTable: Sendable {
     var body = input
     body["TableName"] = .string(name)
     do {
-      return try await session.client(.dynamodb).json(operation, .object(body))
+      return try await client().json(operation, .object(body))
     } catch let error as AWSError where error.isConditionalCheckFailed {
       throw DynamoDBConditionalCheckFailed(
         table: name, operation: operation, item: AttributeValue.item(from: error.details?["Item"]),
         requestId: error.requestId)
     }
+  }
+
+  private func client() async throws -> AWSClient {
+    let shared = try await session.client(.dynamodb)
+    guard let retryPolicy else { return shared }
+    return AWSClient(
+      service: shared.service, region: shared.region, endpoint: shared.endpoint,
+      credentialsProvider: shared.credentialsProvider, httpClient: shared.http,
+      retryPolicy: retryPolicy, logger: shared.logger)
   }
 
   private static func add(
@@ -130,6 +194,48 @@ public final class DynamoDBTable: Sendable {
     if condition != nil { body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD" }
     let out = try await call("DeleteItem", body)
     return AttributeValue.item(from: out["Attributes"])
+  }
+
+  /// Applies `writes` atomically (`TransactWriteItems`): all or none. A write
+  /// refused by its condition (or a conflict) cancels the whole transaction,
+  /// reported as ``DynamoDBTransactionCanceled`` with one reason per write.
+  public func transactWriteItems(_ writes: [DynamoDBTransactWrite]) async throws {
+    var items: [JSONValue] = []
+    for write in writes {
+      var entry: [String: JSONValue] = ["TableName": .string(name)]
+      let kind: String
+      switch write.operation {
+      case .put(let item):
+        kind = "Put"
+        entry["Item"] = AttributeValue.json(of: item)
+      case .update(let key, let update):
+        kind = "Update"
+        entry["Key"] = AttributeValue.json(of: key)
+        Self.add(update, as: "UpdateExpression", to: &entry)
+      case .delete(let key):
+        kind = "Delete"
+        entry["Key"] = AttributeValue.json(of: key)
+      case .conditionCheck(let key):
+        kind = "ConditionCheck"
+        entry["Key"] = AttributeValue.json(of: key)
+      }
+      Self.add(write.condition, as: "ConditionExpression", to: &entry)
+      if write.condition != nil && write.returnOldItemOnConditionFailure {
+        entry["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+      }
+      items.append(.object([kind: .object(entry)]))
+    }
+    do {
+      _ = try await client().json(
+        "TransactWriteItems", .object(["TransactItems": .array(items)]))
+    } catch let error as AWSError where error.code == "TransactionCanceledException" {
+      let reasons = (error.details?["CancellationReasons"]?.arrayValue ?? []).map { raw in
+        DynamoDBTransactionCanceled.Reason(
+          code: raw["Code"]?.stringValue ?? "None",
+          message: raw["Message"]?.stringValue, item: AttributeValue.item(from: raw["Item"]))
+      }
+      throw DynamoDBTransactionCanceled(table: name, reasons: reasons, requestId: error.requestId)
+    }
   }
 
   /// Every item, following `LastEvaluatedKey` page by page (`pageSize` items per call).

@@ -24,6 +24,11 @@ public enum CommandLineInterface {
                                      Reload the running daemon's configuration and wait
                                      for the result (use as ExecReload=)
       check-config [--config PATH]   Validate the configuration and print the effective one
+      lock status NAME [--config PATH]
+                                     Show the fleet lock NAME's holder, fence and expiry
+      lock run NAME [--wait DURATION] [--config PATH] -- COMMAND [ARGS...]
+                                     Run COMMAND while holding the fleet lock NAME (a
+                                     fleet-wide flock(1)); exit 75 if not acquired in time
       toml-decode                    TOML on stdin to toml-test's tagged JSON on stdout
       runners list [--label L] [--json] [--config PATH]
                                      Stream the scope's GitHub Actions runners
@@ -47,7 +52,8 @@ public enum CommandLineInterface {
   public static func main(_ arguments: [String]) async -> Int32 {
     var rest = arguments
     let command = rest.first.map { $0.hasPrefix("-") ? "run" : rest.removeFirst() } ?? "run"
-    if arguments.contains("--help") || arguments.contains("-h") || command == "help" {
+    let ownArguments = arguments.prefix { $0 != "--" }  // after `--` they are a command's
+    if ownArguments.contains("--help") || ownArguments.contains("-h") || command == "help" {
       POSIX.writeAll(1, usage)
       return 0
     }
@@ -66,6 +72,8 @@ public enum CommandLineInterface {
       case "toml-decode":
         guard rest.isEmpty else { throw UsageError("toml-decode takes no arguments") }
         return TOMLDecodeCommand.run()
+      case "lock":
+        return try await LockCommand.main(rest)
       case "check-config":
         return CheckConfigCommand.run(arguments: rest)
       case "runners":

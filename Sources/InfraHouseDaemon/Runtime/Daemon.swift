@@ -30,6 +30,8 @@ public actor Daemon {
   private var configuration = DaemonConfiguration()
   private var logger: Logger
   private var scheduler: Scheduler?
+  /// The fleet lock, when `[lock] enabled = true` (its settings apply from start-up).
+  private var lock: FleetLockService?
   private var control: ControlServer?
   private var phase: Phase = .starting
   private var lastReload: String = "never"
@@ -58,10 +60,25 @@ public actor Daemon {
         2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
       return 1
     case .success(let loaded):
+      if loaded.lock != configuration.lock {
+        logger.warning("[lock] changes take effect at the next restart")
+      }
       configuration = loaded
     }
     logger.level = Logger.Level(rawValue: configuration.daemon.logLevel.rawValue) ?? .info
 
+    if configuration.lock.enabled {
+      do {
+        lock = try FleetLockService(
+          lock: configuration.lock, aws: configuration.aws, logger: logger
+        ) { [weak self] _ in await self?.leaseChanged() }
+      } catch {
+        logger.critical("invalid [lock] configuration, not starting: \(error)")
+        POSIX.writeAll(2, "invalid [lock] configuration: \(error)\n")
+        return 1
+      }
+    }
+    gate = lock.map { LeaseGate(service: $0) } ?? ClosedGate()
     let scheduler = Scheduler(gate: gate, logger: logger)
     self.scheduler = scheduler
     await scheduler.apply(JobFactory.specs(for: configuration, gate: gate, board: board, logger: logger))
@@ -77,6 +94,8 @@ public actor Daemon {
       logger.error("control socket unavailable: \(error)", ["path": socketPath])
     }
 
+    // Contending starts in the background: READY=1 never waits for DynamoDB.
+    await lock?.start()
     phase = .running
     let tasks = await scheduler.snapshot().count
     logger.notice("infrahoused \(InfraHouseCore.version) started with \(tasks) task(s)")
@@ -102,6 +121,8 @@ public actor Daemon {
       logger.error("tasks still running after the stop timeout of \(limit); exiting anyway")
       exitCode = 1
     }
+    // Released only after the scheduler stopped: no exclusive run outlives the lease.
+    await lock?.stop()
     watchdog?.cancel()
     signals.cancel()
     return exitCode
@@ -123,6 +144,9 @@ public actor Daemon {
       notifier.ready(status: "Reload rejected: configuration invalid; " + (await statusLine()))
       return error.description
     case .success(let loaded):
+      if loaded.lock != configuration.lock {
+        logger.warning("[lock] changes take effect at the next restart")
+      }
       configuration = loaded
       logger.level = Logger.Level(rawValue: loaded.daemon.logLevel.rawValue) ?? .info
       await scheduler.setLogger(logger)
@@ -162,6 +186,7 @@ public actor Daemon {
     let failing = jobs.filter { $0.consecutiveFailures > 0 }.map(\.name)
     var line = "\(jobs.count) task(s) scheduled"
     line += failing.isEmpty ? ", none failing" : ", failing: " + failing.joined(separator: ",")
+    if let lock { line += "; " + (await lock.statusLine()) }
     for entry in board.all { line += "; " + entry.line }
     return line
   }
@@ -176,11 +201,17 @@ public actor Daemon {
     out += "log level: \(logger.level.rawValue)\n"
     guard let scheduler else { return out }
     let jobs = await scheduler.snapshot()
-    out += "exclusive gate: \(await gate.describe())\n"
+    if let lock { out += await lock.statusReport() } else { out += "exclusive gate: \(await gate.describe())\n" }
     for entry in board.all { out += "\(entry.topic): \(entry.line)\n" }
     out += "tasks: \(jobs.count)\n"
     out += StatusFormat.table(jobs, now: now)
     return out
+  }
+
+  /// A lease transition: refresh `STATUS=` (the owner logged it with journald fields).
+  private func leaseChanged() async {
+    guard phase != .stopping else { return }
+    notifier.send("STATUS=" + ServiceManagerNotifier.oneLine(await statusLine()))
   }
 
   private func startWatchdog(scheduler: Scheduler) -> Task<Void, Never>? {
