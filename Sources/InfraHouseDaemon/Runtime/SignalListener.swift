@@ -63,6 +63,11 @@ public final class SignalListener: @unchecked Sendable {
       }
     }
     source.resume()
+    // A parent may hand us these signals blocked (a test runner does): unblock them.
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&wanted, number) }
+    pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
     for number in [SIGTERM, SIGINT, SIGHUP] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = forwardSignal
