@@ -51,6 +51,9 @@ enum Loopback {
     }
   }()
 
+  /// The plain-HTTP port.
+  static var port: Int { Int(server.handshake.split(separator: " ")[0])! }
+
   /// `http://127.0.0.1:PORT`
   static var base: String { "http://127.0.0.1:\(server.handshake.split(separator: " ")[0])" }
   /// A client with generous timeouts for stand-ins of services whose real
