@@ -126,13 +126,13 @@ struct TOMLSyntaxParser {
     for k in start..<last {
       let key = keyStack[k]
       if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
-        switch table.slots[slot].node {
+        switch table.node(at: slot) {
         case .table(let child):
           table = child
         case .arrayOfTables(let array):
           table = array.elements[array.elements.count - 1]
         case .value(let value):
-          throw cannotExtend(value, path: start...k, definedAt: table.slots[slot].keyPosition)
+          throw cannotExtend(value, path: start...k, definedAt: table.keyPosition(at: slot))
         }
       } else {
         let child = TOMLTableBuilder(origin: .implicit, position: headerPosition)
@@ -144,9 +144,9 @@ struct TOMLSyntaxParser {
     }
     let key = keyStack[last]
     if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
-      let firstDefined = table.slots[slot].keyPosition
+      let firstDefined = table.keyPosition(at: slot)
       let name = displayPath(start...last)
-      switch table.slots[slot].node {
+      switch table.node(at: slot) {
       case .table(let existing):
         if isArray {
           throw fail(
@@ -229,16 +229,16 @@ struct TOMLSyntaxParser {
     for k in start..<last {
       let key = keyStack[k]
       if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
-        switch table.slots[slot].node {
+        switch table.node(at: slot) {
         case .table(let child):
           switch child.origin {
           case .header:
             throw fail(
-              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.slots[slot].keyPosition)",
+              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.keyPosition(at: slot))",
               at: offset(of: keyPositionStack[k]))
           case .dotted(let owner) where owner != section:
             throw fail(
-              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.slots[slot].keyPosition)",
+              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.keyPosition(at: slot))",
               at: offset(of: keyPositionStack[k]))
           case .implicit:
             child.origin = .dotted(section: section)
@@ -248,10 +248,10 @@ struct TOMLSyntaxParser {
           table = child
         case .arrayOfTables:
           throw fail(
-            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.slots[slot].keyPosition))",
+            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.keyPosition(at: slot)))",
             at: offset(of: keyPositionStack[k]))
         case .value(let existing):
-          throw cannotExtend(existing, path: start...k, definedAt: table.slots[slot].keyPosition)
+          throw cannotExtend(existing, path: start...k, definedAt: table.keyPosition(at: slot))
         }
       } else {
         let child = TOMLTableBuilder(
@@ -265,7 +265,7 @@ struct TOMLSyntaxParser {
     let key = keyStack[last]
     if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
       throw fail(
-        "duplicate key '\(displayPath(start...last))' (first defined at \(table.slots[slot].keyPosition))",
+        "duplicate key '\(displayPath(start...last))' (first defined at \(table.keyPosition(at: slot)))",
         at: offset(of: keyPositionStack[last]))
     }
     table.append(

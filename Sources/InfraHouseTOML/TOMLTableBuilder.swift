@@ -25,18 +25,22 @@ final class TOMLTableBuilder {
     case arrayOfTables(TOMLArrayOfTablesBuilder)
   }
 
-  /// One key of the table under construction.
-  struct Slot {
-    let key: String
+  /// Lookup data of one key: its fingerprint, and which child builder holds its
+  /// table (an index into `children`, or -1 for a finished value).
+  struct KeyMeta {
     let fingerprint: UInt64
-    let keyPosition: TOMLPosition
-    var node: Node
+    let child: Int32
   }
 
   // The parser is single-threaded and never re-enters a builder: skip dynamic exclusivity checks.
   @exclusivity(unchecked) var origin: Origin
   let position: TOMLPosition
-  @exclusivity(unchecked) var slots: [Slot] = []
+  /// The finished entries, in order. A key whose value is still being built (a table or
+  /// an array of tables) holds a placeholder until `build()` fills it in, so a table
+  /// without sub-tables is handed over to `TOMLTable` without copying.
+  @exclusivity(unchecked) private var entries: [TOMLTable.Entry] = []
+  @exclusivity(unchecked) private var meta: [KeyMeta] = []
+  @exclusivity(unchecked) private var children: [Node] = []
   /// Key to slot; built once the table has more than `TOMLTable.indexThreshold` keys.
   @exclusivity(unchecked) private var index: [String: Int]?
 
@@ -48,21 +52,52 @@ final class TOMLTableBuilder {
   @inline(__always)
   func lookup(_ key: String, fingerprint: UInt64) -> Int? {
     if let index { return index[key] }
-    for position in slots.indices
-    where slots[position].fingerprint == fingerprint && slots[position].key == key {
-      return position
+    for slot in meta.indices where meta[slot].fingerprint == fingerprint && entries[slot].key == key
+    {
+      return slot
     }
     return nil
   }
 
+  /// What `slot` holds.
+  @inline(__always)
+  func node(at slot: Int) -> Node {
+    let child = Int(meta[slot].child)
+    return child >= 0 ? children[child] : .value(entries[slot].value)
+  }
+
+  /// Where the key of `slot` was written.
+  @inline(__always)
+  func keyPosition(at slot: Int) -> TOMLPosition { entries[slot].keyPosition }
+
   func append(key: String, fingerprint: UInt64, at position: TOMLPosition, node: Node) {
-    if slots.isEmpty { slots.reserveCapacity(8) }
-    slots.append(Slot(key: key, fingerprint: fingerprint, keyPosition: position, node: node))
+    if entries.isEmpty {
+      entries.reserveCapacity(8)
+      meta.reserveCapacity(8)
+    }
+    switch node {
+    case .value(let value):
+      entries.append(TOMLTable.Entry(key: key, keyPosition: position, value: value))
+      meta.append(KeyMeta(fingerprint: fingerprint, child: -1))
+    case .table(let builder):
+      entries.append(
+        TOMLTable.Entry(
+          key: key, keyPosition: position,
+          value: TOMLValue(.table(TOMLTable()), at: builder.position)))
+      meta.append(KeyMeta(fingerprint: fingerprint, child: Int32(children.count)))
+      children.append(node)
+    case .arrayOfTables(let array):
+      entries.append(
+        TOMLTable.Entry(
+          key: key, keyPosition: position, value: TOMLValue(.array([]), at: array.position)))
+      meta.append(KeyMeta(fingerprint: fingerprint, child: Int32(children.count)))
+      children.append(node)
+    }
     if index != nil {
-      index![key] = slots.count - 1
-    } else if slots.count > TOMLTable.indexThreshold {
-      var built = [String: Int](minimumCapacity: slots.count * 2)
-      for (offset, slot) in slots.enumerated() { built[slot.key] = offset }
+      index![key] = entries.count - 1
+    } else if entries.count > TOMLTable.indexThreshold {
+      var built = [String: Int](minimumCapacity: entries.count * 2)
+      for (offset, entry) in entries.enumerated() { built[entry.key] = offset }
       index = built
     }
   }
@@ -75,23 +110,26 @@ final class TOMLTableBuilder {
     return hash
   }
 
-  /// The immutable table this builder describes; the key index is handed over, not rebuilt.
+  /// The immutable table this builder describes; the entries and the key index are
+  /// handed over, not copied. The builder is empty afterwards.
   func build() -> TOMLTable {
-    var entries: [TOMLTable.Entry] = []
-    entries.reserveCapacity(slots.count)
-    for slot in slots {
-      let value: TOMLValue
-      switch slot.node {
-      case .value(let built): value = built
-      case .table(let builder): value = TOMLValue(.table(builder.build()), at: builder.position)
-      case .arrayOfTables(let array):
-        value = TOMLValue(
-          .array(array.elements.map { TOMLValue(.table($0.build()), at: $0.position) }),
-          at: array.position)
+    var finished = entries
+    entries = []
+    if !children.isEmpty {
+      for slot in meta.indices where meta[slot].child >= 0 {
+        switch children[Int(meta[slot].child)] {
+        case .table(let builder):
+          finished[slot].value = TOMLValue(.table(builder.build()), at: builder.position)
+        case .arrayOfTables(let array):
+          finished[slot].value = TOMLValue(
+            .array(array.elements.map { TOMLValue(.table($0.build()), at: $0.position) }),
+            at: array.position)
+        case .value:
+          break
+        }
       }
-      entries.append(TOMLTable.Entry(key: slot.key, keyPosition: slot.keyPosition, value: value))
     }
-    return TOMLTable(uniqueEntries: entries, index: index)
+    return TOMLTable(uniqueEntries: finished, index: index)
   }
 }
 
