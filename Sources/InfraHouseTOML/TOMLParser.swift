@@ -408,6 +408,7 @@ struct TOMLSyntaxParser {
     }
     i += 1
     var items: [TOMLValue] = []
+    items.reserveCapacity(8)
     while true {
       try skipBlanksCommentsAndNewlines()
       guard i < end else {
@@ -441,7 +442,9 @@ struct TOMLSyntaxParser {
         "arrays and inline tables nest deeper than \(TOMLParser.maximumNestingDepth) levels", at: i)
     }
     i += 1
-    let builder = TOMLTableBuilder(origin: .header, position: position)
+    // Inline tables without dotted keys (the common case) skip the builder.
+    var direct: [TOMLTable.Entry] = []
+    var builder: TOMLTableBuilder?
     skipBlanks()
     if peek() == .rightBrace {
       i += 1
@@ -459,7 +462,28 @@ struct TOMLSyntaxParser {
       i += 1
       skipBlanks()
       let value = try parseValue(depth: depth + 1)
-      try insert(value, into: builder, keysFrom: start, section: -1)
+      if keyStack.count == start + 1 && builder == nil && direct.count < TOMLTable.indexThreshold {
+        // Plain `key = value`: collect entries directly, no builder needed.
+        for entry in direct where entry.key == keyStack[start] {
+          throw fail(
+            "duplicate key '\(displayPath(start...start))' (first defined at \(entry.keyPosition))",
+            at: offset(of: keyPositionStack[start]))
+        }
+        direct.append(
+          TOMLTable.Entry(key: keyStack[start], keyPosition: keyPositionStack[start], value: value))
+      } else {
+        if builder == nil {
+          let made = TOMLTableBuilder(origin: .header, position: position)
+          for entry in direct {
+            made.append(
+              key: entry.key, fingerprint: TOMLTableBuilder.fingerprint(entry.key.utf8),
+              at: entry.keyPosition,
+              node: .value(entry.value))
+          }
+          builder = made
+        }
+        try insert(value, into: builder!, keysFrom: start, section: -1)
+      }
       popKeys(to: start)
       skipBlanks()
       guard i < end else { throw fail("unterminated inline table (opened at \(position))", at: i) }
@@ -472,7 +496,8 @@ struct TOMLSyntaxParser {
         }
       case .rightBrace:
         i += 1
-        return TOMLValue(.table(builder.build()), at: position)
+        if let builder { return TOMLValue(.table(builder.build()), at: position) }
+        return TOMLValue(.table(TOMLTable(uniqueEntries: direct, index: nil)), at: position)
       case .lineFeed, .carriageReturn, .hash:
         throw fail("newlines and comments are not allowed inside an inline table (TOML 1.0)", at: i)
       default:
