@@ -55,8 +55,6 @@ struct TOMLSyntaxParser {
   /// Segments of the keys being parsed; inline tables push above their parent's key.
   var keyStack: [String] = []
   var keyPositionStack: [TOMLPosition] = []
-  /// `TOMLTableBuilder.fingerprint` of each key on the stack: a cheap pre-check before comparing strings.
-  var keyFingerprintStack: [UInt64] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     self.bytes = bytes
@@ -65,7 +63,6 @@ struct TOMLSyntaxParser {
     scratch.reserveCapacity(64)
     keyStack.reserveCapacity(8)
     keyPositionStack.reserveCapacity(8)
-    keyFingerprintStack.reserveCapacity(8)
   }
 
   // MARK: Document and tables
@@ -125,7 +122,7 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
+      if let slot = table.lookup(key) {
         switch table.node(at: slot) {
         case .table(let child):
           table = child
@@ -137,13 +134,13 @@ struct TOMLSyntaxParser {
       } else {
         let child = TOMLTableBuilder(origin: .implicit, position: headerPosition)
         table.append(
-          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          key: key, at: keyPositionStack[k],
           node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
+    if let slot = table.lookup(key) {
       let firstDefined = table.keyPosition(at: slot)
       let name = displayPath(start...last)
       switch table.node(at: slot) {
@@ -190,13 +187,13 @@ struct TOMLSyntaxParser {
       let element = TOMLTableBuilder(origin: .header, position: headerPosition)
       array.elements.append(element)
       table.append(
-        key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+        key: key, at: keyPositionStack[last],
         node: .arrayOfTables(array))
       return element
     }
     let created = TOMLTableBuilder(origin: .header, position: headerPosition)
     table.append(
-      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      key: key, at: keyPositionStack[last],
       node: .table(created))
     return created
   }
@@ -228,7 +225,7 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
+      if let slot = table.lookup(key) {
         switch table.node(at: slot) {
         case .table(let child):
           switch child.origin {
@@ -257,19 +254,19 @@ struct TOMLSyntaxParser {
         let child = TOMLTableBuilder(
           origin: .dotted(section: section), position: keyPositionStack[k])
         table.append(
-          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          key: key, at: keyPositionStack[k],
           node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
+    if let slot = table.lookup(key) {
       throw fail(
         "duplicate key '\(displayPath(start...last))' (first defined at \(table.keyPosition(at: slot)))",
         at: offset(of: keyPositionStack[last]))
     }
     table.append(
-      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      key: key, at: keyPositionStack[last],
       node: .value(value))
   }
 
@@ -301,13 +298,11 @@ struct TOMLSyntaxParser {
       let position = here
       let byte = bytes[i]
       let segment: String
-      var fingerprint: UInt64 = 0
       if byte.isBareKeyCharacter {
         let start = i
         i += 1
         while i < end && bytes[i].isBareKeyCharacter { i += 1 }
         segment = makeString(start, i)
-        fingerprint = TOMLTableBuilder.fingerprint(UnsafeBufferPointer(rebasing: bytes[start..<i]))
       } else if byte == .quote {
         if peek(1) == .quote && peek(2) == .quote {
           throw fail("a multi-line string cannot be a key", at: i)
@@ -321,10 +316,8 @@ struct TOMLSyntaxParser {
       } else {
         throw fail("expected a key, found \(describe(i))", at: i)
       }
-      if !byte.isBareKeyCharacter { fingerprint = TOMLTableBuilder.fingerprint(segment.utf8) }
       keyStack.append(segment)
       keyPositionStack.append(position)
-      keyFingerprintStack.append(fingerprint)
       skipBlanks()
       guard peek() == .dot else { return }
       i += 1
@@ -337,7 +330,6 @@ struct TOMLSyntaxParser {
     while keyStack.count > start {
       keyStack.removeLast()
       keyPositionStack.removeLast()
-      keyFingerprintStack.removeLast()
     }
   }
 
@@ -476,8 +468,7 @@ struct TOMLSyntaxParser {
           let made = TOMLTableBuilder(origin: .header, position: position)
           for entry in direct {
             made.append(
-              key: entry.key, fingerprint: TOMLTableBuilder.fingerprint(entry.key.utf8),
-              at: entry.keyPosition,
+              key: entry.key, at: entry.keyPosition,
               node: .value(entry.value))
           }
           builder = made

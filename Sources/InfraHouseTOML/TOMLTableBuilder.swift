@@ -25,21 +25,14 @@ final class TOMLTableBuilder {
     case arrayOfTables(TOMLArrayOfTablesBuilder)
   }
 
-  /// Lookup data of one key: its fingerprint, and which child builder holds its
-  /// table (an index into `children`, or -1 for a finished value).
-  struct KeyMeta {
-    let fingerprint: UInt64
-    let child: Int32
-  }
-
   // The parser is single-threaded and never re-enters a builder: skip dynamic exclusivity checks.
   @exclusivity(unchecked) var origin: Origin
   let position: TOMLPosition
   /// The finished entries, in order. A key whose value is still being built (a table or
-  /// an array of tables) holds a placeholder until `build()` fills it in, so a table
+  /// an array of tables) holds a placeholder at line 0 (which no real value has) whose
+  /// column is the index of its builder in `children`; `build()` fills it in, so a table
   /// without sub-tables is handed over to `TOMLTable` without copying.
   @exclusivity(unchecked) private var entries: [TOMLTable.Entry] = []
-  @exclusivity(unchecked) private var meta: [KeyMeta] = []
   @exclusivity(unchecked) private var children: [Node] = []
   /// Key to slot; built once the table has more than `TOMLTable.indexThreshold` keys.
   @exclusivity(unchecked) private var index: [String: Int]?
@@ -50,10 +43,11 @@ final class TOMLTableBuilder {
   }
 
   @inline(__always)
-  func lookup(_ key: String, fingerprint: UInt64) -> Int? {
+  func lookup(_ key: String) -> Int? {
     if let index { return index[key] }
-    for slot in meta.indices where meta[slot].fingerprint == fingerprint && entries[slot].key == key
-    {
+    let count = key.utf8.count
+    for slot in entries.indices
+    where entries[slot].key.utf8.count == count && entries[slot].key == key {
       return slot
     }
     return nil
@@ -62,35 +56,23 @@ final class TOMLTableBuilder {
   /// What `slot` holds.
   @inline(__always)
   func node(at slot: Int) -> Node {
-    let child = Int(meta[slot].child)
-    return child >= 0 ? children[child] : .value(entries[slot].value)
+    let value = entries[slot].value
+    return value.position.line == 0 ? children[value.position.column] : .value(value)
   }
 
   /// Where the key of `slot` was written.
   @inline(__always)
   func keyPosition(at slot: Int) -> TOMLPosition { entries[slot].keyPosition }
 
-  func append(key: String, fingerprint: UInt64, at position: TOMLPosition, node: Node) {
-    if entries.isEmpty {
-      entries.reserveCapacity(8)
-      meta.reserveCapacity(8)
-    }
+  func append(key: String, at position: TOMLPosition, node: Node) {
+    if entries.isEmpty { entries.reserveCapacity(8) }
     switch node {
     case .value(let value):
       entries.append(TOMLTable.Entry(key: key, keyPosition: position, value: value))
-      meta.append(KeyMeta(fingerprint: fingerprint, child: -1))
-    case .table(let builder):
-      entries.append(
-        TOMLTable.Entry(
-          key: key, keyPosition: position,
-          value: TOMLValue(.table(TOMLTable()), at: builder.position)))
-      meta.append(KeyMeta(fingerprint: fingerprint, child: Int32(children.count)))
-      children.append(node)
-    case .arrayOfTables(let array):
-      entries.append(
-        TOMLTable.Entry(
-          key: key, keyPosition: position, value: TOMLValue(.array([]), at: array.position)))
-      meta.append(KeyMeta(fingerprint: fingerprint, child: Int32(children.count)))
+    case .table, .arrayOfTables:
+      let placeholder = TOMLValue(
+        .boolean(false), at: TOMLPosition(line: 0, column: children.count))
+      entries.append(TOMLTable.Entry(key: key, keyPosition: position, value: placeholder))
       children.append(node)
     }
     if index != nil {
@@ -102,22 +84,14 @@ final class TOMLTableBuilder {
     }
   }
 
-  /// FNV-1a of a key's UTF-8 bytes.
-  @inline(__always)
-  static func fingerprint(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return hash
-  }
-
   /// The immutable table this builder describes; the entries and the key index are
   /// handed over, not copied. The builder is empty afterwards.
   func build() -> TOMLTable {
     var finished = entries
     entries = []
     if !children.isEmpty {
-      for slot in meta.indices where meta[slot].child >= 0 {
-        switch children[Int(meta[slot].child)] {
+      for slot in finished.indices where finished[slot].value.position.line == 0 {
+        switch children[finished[slot].value.position.column] {
         case .table(let builder):
           finished[slot].value = TOMLValue(.table(builder.build()), at: builder.position)
         case .arrayOfTables(let array):
@@ -128,6 +102,7 @@ final class TOMLTableBuilder {
           break
         }
       }
+      children = []
     }
     return TOMLTable(uniqueEntries: finished, index: index)
   }
