@@ -11,8 +11,9 @@ SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
 mkdir -p "$OUT"
 
 echo "building the parser with -O -wmo (release) ..."
-"$SWIFTC" -O -wmo -parse-as-library -module-name InfraHouseTOMLBench \
-    "$ROOT"/Sources/InfraHouseTOML/*.swift "$HERE/toml-bench.swift" -o "$OUT/toml-bench"
+# Run swiftc inside the output directory: any module files it writes stay there.
+(cd "$OUT" && "$SWIFTC" -O -wmo -parse-as-library -module-name InfraHouseTOMLBench \
+    "$ROOT"/Sources/InfraHouseTOML/*.swift "$HERE/toml-bench.swift" -o "$OUT/toml-bench")
 
 python3 "$HERE/toml_generate_large.py" "$OUT/large.toml" "${1:-5}"
 INPUTS=("$OUT/large.toml" "$ROOT/etc/infrahoused.toml")
