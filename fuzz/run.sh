@@ -14,10 +14,11 @@ mkdir -p "$BIN" "$CORPUS" "$HERE/artifacts"
 
 rm -f "$BIN/fuzz-toml"
 echo "building .build/fuzz/fuzz-toml ..."
-"$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g \
+# Run swiftc inside the output directory: any module files it writes stay there.
+(cd "$BIN" && "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g \
     -module-name InfraHouseTOMLFuzz \
     "$ROOT"/Sources/InfraHouseTOML/*.swift "$HERE/FuzzTOMLParser.swift" \
-    -o "$BIN/fuzz-toml" 2>&1 | grep -v "ld.gold: warning: Cannot export local symbol" || true
+    -o "$BIN/fuzz-toml" 2>&1 | grep -v "ld.gold: warning: Cannot export local symbol") || true
 test -x "$BIN/fuzz-toml"
 
 # Seed corpus: the sample configuration and the seed documents.

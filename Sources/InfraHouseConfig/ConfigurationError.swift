@@ -25,7 +25,8 @@ public struct ConfigurationDiagnostic: Sendable, Equatable, CustomStringConverti
     self.line = line
     self.column = column
     self.message = message
-    self.sourceLine = sourceLine
+    // The echoed line never shows the value of a secret-looking key.
+    self.sourceLine = SecretRedaction.redact(sourceLine)
   }
 
   /// A parse error of the TOML layer.

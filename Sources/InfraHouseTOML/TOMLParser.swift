@@ -55,8 +55,6 @@ struct TOMLSyntaxParser {
   /// Segments of the keys being parsed; inline tables push above their parent's key.
   var keyStack: [String] = []
   var keyPositionStack: [TOMLPosition] = []
-  /// `TOMLTableBuilder.fingerprint` of each key on the stack: a cheap pre-check before comparing strings.
-  var keyFingerprintStack: [UInt64] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     self.bytes = bytes
@@ -65,7 +63,6 @@ struct TOMLSyntaxParser {
     scratch.reserveCapacity(64)
     keyStack.reserveCapacity(8)
     keyPositionStack.reserveCapacity(8)
-    keyFingerprintStack.reserveCapacity(8)
   }
 
   // MARK: Document and tables
@@ -125,28 +122,28 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
-        switch table.slots[slot].node {
+      if let slot = table.lookup(key) {
+        switch table.node(at: slot) {
         case .table(let child):
           table = child
         case .arrayOfTables(let array):
           table = array.elements[array.elements.count - 1]
         case .value(let value):
-          throw cannotExtend(value, path: start...k, definedAt: table.slots[slot].keyPosition)
+          throw cannotExtend(value, path: start...k, definedAt: table.keyPosition(at: slot))
         }
       } else {
         let child = TOMLTableBuilder(origin: .implicit, position: headerPosition)
         table.append(
-          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          key: key, at: keyPositionStack[k],
           node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
-      let firstDefined = table.slots[slot].keyPosition
+    if let slot = table.lookup(key) {
+      let firstDefined = table.keyPosition(at: slot)
       let name = displayPath(start...last)
-      switch table.slots[slot].node {
+      switch table.node(at: slot) {
       case .table(let existing):
         if isArray {
           throw fail(
@@ -190,13 +187,13 @@ struct TOMLSyntaxParser {
       let element = TOMLTableBuilder(origin: .header, position: headerPosition)
       array.elements.append(element)
       table.append(
-        key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+        key: key, at: keyPositionStack[last],
         node: .arrayOfTables(array))
       return element
     }
     let created = TOMLTableBuilder(origin: .header, position: headerPosition)
     table.append(
-      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      key: key, at: keyPositionStack[last],
       node: .table(created))
     return created
   }
@@ -228,17 +225,17 @@ struct TOMLSyntaxParser {
     let last = keyStack.count - 1
     for k in start..<last {
       let key = keyStack[k]
-      if let slot = table.lookup(key, fingerprint: keyFingerprintStack[k]) {
-        switch table.slots[slot].node {
+      if let slot = table.lookup(key) {
+        switch table.node(at: slot) {
         case .table(let child):
           switch child.origin {
           case .header:
             throw fail(
-              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.slots[slot].keyPosition)",
+              "cannot add to table [\(displayPath(start...k))] with a dotted key: it is defined by a header at \(table.keyPosition(at: slot))",
               at: offset(of: keyPositionStack[k]))
           case .dotted(let owner) where owner != section:
             throw fail(
-              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.slots[slot].keyPosition)",
+              "cannot add to table '\(displayPath(start...k))' here: it was created by dotted keys in another table section at \(table.keyPosition(at: slot))",
               at: offset(of: keyPositionStack[k]))
           case .implicit:
             child.origin = .dotted(section: section)
@@ -248,28 +245,28 @@ struct TOMLSyntaxParser {
           table = child
         case .arrayOfTables:
           throw fail(
-            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.slots[slot].keyPosition))",
+            "cannot add to array of tables [[\(displayPath(start...k))]] with a dotted key (defined at \(table.keyPosition(at: slot)))",
             at: offset(of: keyPositionStack[k]))
         case .value(let existing):
-          throw cannotExtend(existing, path: start...k, definedAt: table.slots[slot].keyPosition)
+          throw cannotExtend(existing, path: start...k, definedAt: table.keyPosition(at: slot))
         }
       } else {
         let child = TOMLTableBuilder(
           origin: .dotted(section: section), position: keyPositionStack[k])
         table.append(
-          key: key, fingerprint: keyFingerprintStack[k], at: keyPositionStack[k],
+          key: key, at: keyPositionStack[k],
           node: .table(child))
         table = child
       }
     }
     let key = keyStack[last]
-    if let slot = table.lookup(key, fingerprint: keyFingerprintStack[last]) {
+    if let slot = table.lookup(key) {
       throw fail(
-        "duplicate key '\(displayPath(start...last))' (first defined at \(table.slots[slot].keyPosition))",
+        "duplicate key '\(displayPath(start...last))' (first defined at \(table.keyPosition(at: slot)))",
         at: offset(of: keyPositionStack[last]))
     }
     table.append(
-      key: key, fingerprint: keyFingerprintStack[last], at: keyPositionStack[last],
+      key: key, at: keyPositionStack[last],
       node: .value(value))
   }
 
@@ -301,13 +298,11 @@ struct TOMLSyntaxParser {
       let position = here
       let byte = bytes[i]
       let segment: String
-      var fingerprint: UInt64 = 0
       if byte.isBareKeyCharacter {
         let start = i
         i += 1
         while i < end && bytes[i].isBareKeyCharacter { i += 1 }
         segment = makeString(start, i)
-        fingerprint = TOMLTableBuilder.fingerprint(UnsafeBufferPointer(rebasing: bytes[start..<i]))
       } else if byte == .quote {
         if peek(1) == .quote && peek(2) == .quote {
           throw fail("a multi-line string cannot be a key", at: i)
@@ -321,10 +316,8 @@ struct TOMLSyntaxParser {
       } else {
         throw fail("expected a key, found \(describe(i))", at: i)
       }
-      if !byte.isBareKeyCharacter { fingerprint = TOMLTableBuilder.fingerprint(segment.utf8) }
       keyStack.append(segment)
       keyPositionStack.append(position)
-      keyFingerprintStack.append(fingerprint)
       skipBlanks()
       guard peek() == .dot else { return }
       i += 1
@@ -337,7 +330,6 @@ struct TOMLSyntaxParser {
     while keyStack.count > start {
       keyStack.removeLast()
       keyPositionStack.removeLast()
-      keyFingerprintStack.removeLast()
     }
   }
 
@@ -408,6 +400,7 @@ struct TOMLSyntaxParser {
     }
     i += 1
     var items: [TOMLValue] = []
+    items.reserveCapacity(8)
     while true {
       try skipBlanksCommentsAndNewlines()
       guard i < end else {
@@ -441,7 +434,9 @@ struct TOMLSyntaxParser {
         "arrays and inline tables nest deeper than \(TOMLParser.maximumNestingDepth) levels", at: i)
     }
     i += 1
-    let builder = TOMLTableBuilder(origin: .header, position: position)
+    // Inline tables without dotted keys (the common case) skip the builder.
+    var direct: [TOMLTable.Entry] = []
+    var builder: TOMLTableBuilder?
     skipBlanks()
     if peek() == .rightBrace {
       i += 1
@@ -459,7 +454,27 @@ struct TOMLSyntaxParser {
       i += 1
       skipBlanks()
       let value = try parseValue(depth: depth + 1)
-      try insert(value, into: builder, keysFrom: start, section: -1)
+      if keyStack.count == start + 1 && builder == nil && direct.count < TOMLTable.indexThreshold {
+        // Plain `key = value`: collect entries directly, no builder needed.
+        for entry in direct where entry.key == keyStack[start] {
+          throw fail(
+            "duplicate key '\(displayPath(start...start))' (first defined at \(entry.keyPosition))",
+            at: offset(of: keyPositionStack[start]))
+        }
+        direct.append(
+          TOMLTable.Entry(key: keyStack[start], keyPosition: keyPositionStack[start], value: value))
+      } else {
+        if builder == nil {
+          let made = TOMLTableBuilder(origin: .header, position: position)
+          for entry in direct {
+            made.append(
+              key: entry.key, at: entry.keyPosition,
+              node: .value(entry.value))
+          }
+          builder = made
+        }
+        try insert(value, into: builder!, keysFrom: start, section: -1)
+      }
       popKeys(to: start)
       skipBlanks()
       guard i < end else { throw fail("unterminated inline table (opened at \(position))", at: i) }
@@ -472,7 +487,8 @@ struct TOMLSyntaxParser {
         }
       case .rightBrace:
         i += 1
-        return TOMLValue(.table(builder.build()), at: position)
+        if let builder { return TOMLValue(.table(builder.build()), at: position) }
+        return TOMLValue(.table(TOMLTable(uniqueEntries: direct, index: nil)), at: position)
       case .lineFeed, .carriageReturn, .hash:
         throw fail("newlines and comments are not allowed inside an inline table (TOML 1.0)", at: i)
       default:

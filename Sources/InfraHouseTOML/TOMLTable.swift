@@ -22,7 +22,7 @@ public struct TOMLTable: Sendable, Equatable {
   /// Key to index in `entries`; built only for tables larger than `indexThreshold`.
   private var index: [String: Int]?
 
-  static let indexThreshold = 16
+  static let indexThreshold = 32
 
   /// An empty table.
   public init() {

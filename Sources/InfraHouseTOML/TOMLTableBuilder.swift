@@ -25,18 +25,15 @@ final class TOMLTableBuilder {
     case arrayOfTables(TOMLArrayOfTablesBuilder)
   }
 
-  /// One key of the table under construction.
-  struct Slot {
-    let key: String
-    let fingerprint: UInt64
-    let keyPosition: TOMLPosition
-    var node: Node
-  }
-
   // The parser is single-threaded and never re-enters a builder: skip dynamic exclusivity checks.
   @exclusivity(unchecked) var origin: Origin
   let position: TOMLPosition
-  @exclusivity(unchecked) var slots: [Slot] = []
+  /// The finished entries, in order. A key whose value is still being built (a table or
+  /// an array of tables) holds a placeholder at line 0 (which no real value has) whose
+  /// column is the index of its builder in `children`; `build()` fills it in, so a table
+  /// without sub-tables is handed over to `TOMLTable` without copying.
+  @exclusivity(unchecked) private var entries: [TOMLTable.Entry] = []
+  @exclusivity(unchecked) private var children: [Node] = []
   /// Key to slot; built once the table has more than `TOMLTable.indexThreshold` keys.
   @exclusivity(unchecked) private var index: [String: Int]?
 
@@ -46,52 +43,68 @@ final class TOMLTableBuilder {
   }
 
   @inline(__always)
-  func lookup(_ key: String, fingerprint: UInt64) -> Int? {
+  func lookup(_ key: String) -> Int? {
     if let index { return index[key] }
-    for position in slots.indices
-    where slots[position].fingerprint == fingerprint && slots[position].key == key {
-      return position
+    let count = key.utf8.count
+    for slot in entries.indices
+    where entries[slot].key.utf8.count == count && entries[slot].key == key {
+      return slot
     }
     return nil
   }
 
-  func append(key: String, fingerprint: UInt64, at position: TOMLPosition, node: Node) {
-    if slots.isEmpty { slots.reserveCapacity(8) }
-    slots.append(Slot(key: key, fingerprint: fingerprint, keyPosition: position, node: node))
+  /// What `slot` holds.
+  @inline(__always)
+  func node(at slot: Int) -> Node {
+    let value = entries[slot].value
+    return value.position.line == 0 ? children[value.position.column] : .value(value)
+  }
+
+  /// Where the key of `slot` was written.
+  @inline(__always)
+  func keyPosition(at slot: Int) -> TOMLPosition { entries[slot].keyPosition }
+
+  func append(key: String, at position: TOMLPosition, node: Node) {
+    if entries.isEmpty { entries.reserveCapacity(8) }
+    switch node {
+    case .value(let value):
+      entries.append(TOMLTable.Entry(key: key, keyPosition: position, value: value))
+    case .table, .arrayOfTables:
+      let placeholder = TOMLValue(
+        .boolean(false), at: TOMLPosition(line: 0, column: children.count))
+      entries.append(TOMLTable.Entry(key: key, keyPosition: position, value: placeholder))
+      children.append(node)
+    }
     if index != nil {
-      index![key] = slots.count - 1
-    } else if slots.count > TOMLTable.indexThreshold {
-      var built = [String: Int](minimumCapacity: slots.count * 2)
-      for (offset, slot) in slots.enumerated() { built[slot.key] = offset }
+      index![key] = entries.count - 1
+    } else if entries.count > TOMLTable.indexThreshold {
+      var built = [String: Int](minimumCapacity: entries.count * 2)
+      for (offset, entry) in entries.enumerated() { built[entry.key] = offset }
       index = built
     }
   }
 
-  /// FNV-1a of a key's UTF-8 bytes.
-  @inline(__always)
-  static func fingerprint(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return hash
-  }
-
-  /// The immutable table this builder describes; the key index is handed over, not rebuilt.
+  /// The immutable table this builder describes; the entries and the key index are
+  /// handed over, not copied. The builder is empty afterwards.
   func build() -> TOMLTable {
-    var entries: [TOMLTable.Entry] = []
-    entries.reserveCapacity(slots.count)
-    for slot in slots {
-      let value: TOMLValue
-      switch slot.node {
-      case .value(let built): value = built
-      case .table(let builder): value = TOMLValue(.table(builder.build()), at: builder.position)
-      case .arrayOfTables(let array):
-        value = TOMLValue(
-          .array(array.elements.map { TOMLValue(.table($0.build()), at: $0.position) }),
-          at: array.position)
+    var finished = entries
+    entries = []
+    if !children.isEmpty {
+      for slot in finished.indices where finished[slot].value.position.line == 0 {
+        switch children[finished[slot].value.position.column] {
+        case .table(let builder):
+          finished[slot].value = TOMLValue(.table(builder.build()), at: builder.position)
+        case .arrayOfTables(let array):
+          finished[slot].value = TOMLValue(
+            .array(array.elements.map { TOMLValue(.table($0.build()), at: $0.position) }),
+            at: array.position)
+        case .value:
+          break
+        }
       }
-      entries.append(TOMLTable.Entry(key: slot.key, keyPosition: slot.keyPosition, value: value))
+      children = []
     }
-    return TOMLTable(uniqueEntries: entries, index: index)
+    return TOMLTable(uniqueEntries: finished, index: index)
   }
 }
 

@@ -237,3 +237,23 @@ import Testing
     #expect(found.last.map { "\($0.line):\($0.column)" } == "1:6")
   }
 }
+
+/// Diagnostics never echo what looks like a secret.
+@Suite struct SecretRedactionTests {
+  @Test func unknownSecretLikeKeyIsReportedWithoutItsValue() {
+    let found = diagnostics("[runners]\ngithub_token = \"ghp_SECRETVALUE\"\n")
+    #expect(found.first?.message == "unknown key 'github_token' in [runners]")
+    #expect(found.first?.sourceLine == "github_token = <redacted>")
+    #expect(found.first?.description.contains("ghp_SECRETVALUE") == false)
+  }
+
+  @Test func syntaxErrorOnASecretLineIsRedactedToo() {
+    let found = diagnostics("[aws]\nsecret_access_key = \"AKIA-SECRET\" x\n")
+    #expect(found.first?.description.contains("AKIA-SECRET") == false)
+  }
+
+  @Test func referencesToSecretsAreShown() {
+    let found = diagnostics("[runners]\ntoken_secret = 5\n")
+    #expect(found.first?.sourceLine == "token_secret = 5")
+  }
+}

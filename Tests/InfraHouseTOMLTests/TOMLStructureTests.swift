@@ -218,6 +218,21 @@ import Testing
       parseError(text + "\nk42 = 1")?.message == "duplicate key 'k42' (first defined at 43:1)")
   }
 
+  @Test func largeInlineTablesKeepEveryKeyAndCatchDuplicates() {
+    let pairs = (0..<40).map { "k\($0) = \($0)" }.joined(separator: ", ")
+    let table = parse("t = { \(pairs), sub.x = 1 }")?["t"]?.tableValue
+    #expect(table?.count == 41)
+    #expect(table?["k39"]?.integerValue == 39)
+    #expect(table?["sub"]?.tableValue?["x"]?.integerValue == 1)
+    #expect(
+      parseError("t = { \(pairs), k5 = 1 }")?.message
+        == "duplicate key 'k5' (first defined at 1:47)")
+    #expect(
+      parseError("t = { a = 1, a.b = 2 }")?.message.contains("already defined as an integer")
+        == true)
+    #expect(parseError("t = { a.b = 1, a = 2 }")?.message.contains("duplicate key 'a'") == true)
+  }
+
   @Test func taggedJSONEncodesEveryType() {
     let json = taggedJSON(
       """
