@@ -231,7 +231,7 @@ func eventually(_ seconds: Double = 60, _ condition: () async -> Bool) async -> 
     ])
     try? await Task.sleep(for: .milliseconds(100))
     #expect(recorder.events.isEmpty)
-    #expect(await scheduler.snapshot().first?.lastOutcome == .heldBack)
+    #expect(await eventually { await scheduler.snapshot().first?.lastOutcome == .heldBack })
     gate.set(open: true)
     #expect(await eventually { recorder.events == ["run fence 1"] })
     gate.set(open: false)

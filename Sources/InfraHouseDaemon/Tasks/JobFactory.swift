@@ -25,7 +25,7 @@ enum JobFactory {
                     fingerprint: String(describing: (configuration.runners, configuration.aws)),
                     job: RunnersJob(configuration: configuration, logger: logger)))
         }
-        for command in configuration.commands {
+        for command in configuration.commands where command.enabled {
             specs.append(
                 JobSpec(
                     name: command.name, schedule: command.schedule, exclusive: command.exclusive,
