@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Two daemons with `[lock] enabled` and one exclusive `[[command]]`: only the
+/// lease holder runs it, and it moves to the other daemon when the holder stops.
+@Suite struct LockDaemonTests {
+  @Test func onlyTheHolderRunsExclusiveTasksAndTheyMoveOnStop() async throws {
+    let moto = await LockMoto.shared()
+    let table = "locks-" + String(UUID().uuidString.prefix(8))
+    await moto.createTable(table)
+    let shared = makeTemporaryDirectory()
+    let record = RecorderFile(path: shared + "/runs.txt")
+    func config(_ id: String) -> String {
+      moto.config(
+        directory: "@DIR@", table: table,
+        extra: """
+
+          [[command]]
+          name = "exclusive-job"
+          argv = ["/bin/sh", "-c", "echo \\"run $INFRAHOUSE_LOCK_FENCE \(id)\\" >> \(record.path)"]
+          interval = "200ms"
+          exclusive = true
+          """)
+    }
+    func runs(_ id: String) -> [UInt64] {
+      record.lines.compactMap { line in
+        let parts = line.split(separator: " ")
+        return parts.count == 3 && parts[2] == id ? UInt64(parts[1]) : nil
+      }
+    }
+
+    let a = try DaemonUnderTest(config: config("A"), environment: moto.environment)
+    #expect(await waitUntil(10) { a.notify.states.contains("READY=1") })
+    #expect(await waitUntil(15) { !runs("A").isEmpty })
+    let statusA = await a.cli(["status", "--socket", a.socketPath]).1
+    #expect(statusA.contains("lock state: held, fence 1"), "\(statusA)")
+    #expect(
+      await waitUntil(5) {
+        a.notify.messages.contains { $0.text.contains("lock infrahoused: held, fence 1") }
+      })
+
+    let b = try DaemonUnderTest(config: config("B"), environment: moto.environment)
+    #expect(await waitUntil(10) { b.notify.states.contains("READY=1") })
+    try await Task.sleep(for: .seconds(2))
+    #expect(runs("B").isEmpty, "the standby must not run the exclusive task")
+    let statusB = await b.cli(["status", "--socket", b.socketPath]).1
+    #expect(statusB.contains("lock state: standby, holder "), "\(statusB)")
+    #expect(statusB.contains("exclusive-job"))
+
+    a.signal(SIGTERM)
+    #expect(await a.waitForExit(seconds: 15) == 0)
+    #expect(a.log.contains("lease_event=released"))
+    let aRunsAtStop = runs("A").count
+    #expect(await waitUntil(10) { !runs("B").isEmpty })
+    #expect(Set(runs("A")) == [1])
+    #expect(Set(runs("B")) == [2])
+    #expect(runs("A").count == aRunsAtStop)
+    // B's runs all come after A's last one.
+    let lines = record.lines
+    let lastA = lines.lastIndex { $0.hasSuffix(" A") } ?? -1
+    let firstB = lines.firstIndex { $0.hasSuffix(" B") } ?? lines.count
+    #expect(lastA < firstB)
+
+    b.signal(SIGTERM)
+    #expect(await b.waitForExit(seconds: 15) == 0)
+  }
+}
