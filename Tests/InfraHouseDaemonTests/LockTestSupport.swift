@@ -77,7 +77,8 @@ struct LockMoto: Sendable {
     precondition(status == 0, "create table: \(err)")
   }
 
-  /// A config with the lock table and short leases (lease 3 s, heartbeat 0.5 s, poll 0.3 s).
+  /// A config with the lock table and short leases: lease 5 s, heartbeat 1 s
+  /// (so a loaded two-core machine does not self-fence), poll 0.3 s.
   func config(directory: String, table: String, extra: String = "") -> String {
     """
     [daemon]
@@ -93,8 +94,8 @@ struct LockMoto: Sendable {
     [lock]
     enabled = true
     table = "\(table)"
-    lease = "3s"
-    heartbeat = "500ms"
+    lease = "5s"
+    heartbeat = "1s"
     poll = "300ms"
     \(extra)
     """

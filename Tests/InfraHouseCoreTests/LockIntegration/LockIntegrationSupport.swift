@@ -4,12 +4,14 @@ import Synchronization
 
 @testable import InfraHouseCore
 
-/// Short leases so the integration tests run in seconds.
-func testLeaseConfiguration(_ name: String, partitionKey: String = "ResourceId") throws
-  -> LeaseConfiguration
-{
+/// Short leases so the integration tests run in seconds, yet long enough that a
+/// loaded two-core machine (every suite running at once) does not self-fence:
+/// lease 6 s, heartbeat 1 s (request timeout 0.8 s), poll 0.3 s.
+func testLeaseConfiguration(
+  _ name: String, partitionKey: String = "ResourceId", lease: Duration = .seconds(6)
+) throws -> LeaseConfiguration {
   try LeaseConfiguration(
-    name: name, lease: .seconds(3), heartbeat: .milliseconds(500), poll: .milliseconds(300),
+    name: name, lease: lease, heartbeat: .seconds(1), poll: .milliseconds(300),
     pollJitter: .milliseconds(100), schema: LockTableSchema(partitionKey: partitionKey))
 }
 
