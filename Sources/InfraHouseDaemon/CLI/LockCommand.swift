@@ -158,9 +158,23 @@ enum LockCommand {
   ) async -> Int32 {
     let signals = SignalListener()
     defer { signals.cancel() }
+
     let identity = await LockHostIdentity.make(
       instanceMetadata: table.session.instanceMetadata, environment: table.session.environment)
     let owner = LeaseOwner(table: table, configuration: lease, identity: identity, logger: logger)
+    let counters = owner.counters
+    let began = ContinuousClock.now
+    defer {
+      let elapsed = ContinuousClock.now - began
+      let ms =
+        elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+      logger.info(
+        "lock run finished",
+        [
+          "requests": String(counters.total), "reads": String(counters.count(.read)),
+          "elapsed_ms": String(ms),
+        ])
+    }
     await owner.start()
 
     // One consumer for the signals (an AsyncStream has one): before the command
