@@ -70,4 +70,50 @@ import Testing
     b.signal(SIGTERM)
     #expect(await b.waitForExit(seconds: 15) == 0)
   }
+
+  @Test func anExclusiveRunIsCancelledTheMomentTheLeaseIsLost() async throws {
+    let moto = await LockMoto.shared()
+    let table = "locks-" + String(UUID().uuidString.prefix(8))
+    await moto.createTable(table)
+    let shared = makeTemporaryDirectory()
+    let record = RecorderFile(path: shared + "/runs.txt")
+    let config = moto.config(
+      directory: "@DIR@", table: table,
+      extra: """
+
+        [[command]]
+        name = "long-job"
+        argv = ["/bin/sh", "-c", "echo \\"start $INFRAHOUSE_LOCK_FENCE\\" >> \(record.path); sleep 30; echo \\"end $INFRAHOUSE_LOCK_FENCE\\" >> \(record.path)"]
+        interval = "200ms"
+        timeout = "60s"
+        exclusive = true
+        """)
+    let daemon = try DaemonUnderTest(config: config, environment: moto.environment)
+    #expect(await waitUntil(20) { !record.fences("start").isEmpty })
+
+    // Another client overwrites the lock item: the next renewal's condition fails.
+    let steal = """
+      import boto3, sys
+      boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1").put_item(
+          TableName=sys.argv[2], Item={"ResourceId": {"S": "infrahoused"}, "owner": {"S": "thief:1:1"},
+          "lease_id": {"S": "1-00000000000000ff"}, "lease_ms": {"N": "5000"}, "fence": {"N": "99"},
+          "expires_at": {"N": "0"}})
+      """
+    let (status, _, err) = await runTool(
+      ["python3", "-c", steal, moto.endpoint, table], environment: moto.environment)
+    #expect(status == 0, "\(err)")
+    #expect(await waitUntil(10) { daemon.log.contains("fleet lock lost") }, "\(daemon.log)")
+    #expect(daemon.log.contains("now held by thief:1:1"))
+    #expect(await waitUntil(5) { daemon.log.contains("lease_event=lost") })
+    var report = ""
+    #expect(
+      await waitUntil(10) {
+        report = await daemon.cli(["status", "--socket", daemon.socketPath]).1
+        return report.contains("lock state: standby, holder thief:1:1 (fence 99)")
+      }, "\(report)")
+    #expect(report.contains("cancelled: fleet lock lost"))
+    #expect(record.fences("end").isEmpty, "the run was cancelled, its command got SIGTERM")
+    daemon.signal(SIGTERM)
+    #expect(await daemon.waitForExit(seconds: 15) == 0)
+  }
 }
