@@ -25,7 +25,8 @@ struct LockMoto: Sendable {
 
   /// The server: moto's WSGI app behind a lock.
   static let server = """
-    import sys, threading
+    import signal, sys, threading
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the test process may pass it on ignored
     from werkzeug.serving import run_simple
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     app = DomainDispatcherApplication(create_backend_app)
@@ -39,14 +40,18 @@ struct LockMoto: Sendable {
   /// Starts the server, bootstraps the IAM user, prints one JSON line, then
   /// waits for stdin to close.
   static let fixture = """
-    import json, os, socket, subprocess, sys, time, urllib.request
+    import ctypes, json, os, signal, socket, subprocess, sys, time, urllib.request
     import boto3
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below
+    libc = ctypes.CDLL("libc.so.6")
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="4", MOTO_PORT=str(port))
     for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         env.pop(k, None)
+    # PR_SET_PDEATHSIG: the server dies with this script, whatever ends it.
     moto = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=lambda: libc.prctl(1, signal.SIGKILL))
     endpoint = "http://127.0.0.1:%d" % port
     try:
         for _ in range(300):
@@ -66,7 +71,8 @@ struct LockMoto: Sendable {
                           "secret_access_key": key["SecretAccessKey"]}), flush=True)
         sys.stdin.read()
     finally:
-        moto.terminate()
+        moto.kill()
+        moto.wait()
     """
 
   /// The shared server (started off the cooperative pool on first use).
