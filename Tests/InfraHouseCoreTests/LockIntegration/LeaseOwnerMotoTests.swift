@@ -15,7 +15,12 @@ import Testing
     let events = await a.transitions()
     await a.start()
     // Fence 1, unless a timed-out first attempt on a loaded machine took another.
-    let fence = try #require(await a.waitUntilHeld(within: .seconds(20)))
+    let held = await a.waitUntilHeld(within: .seconds(20))
+    let early = await a.status
+    let fence = try #require(
+      held,
+      "\(early.summary); requests \(early.requests), failed \(a.counters.count(.failed)), acquires \(a.counters.count(.acquire)); log \(sink.all.map(\.message))"
+    )
     #expect(fence >= 1)
     var read = try await table.readLock("jobs")
     #expect(read.lock?.owner == "host-a:1:00000001")
