@@ -234,7 +234,7 @@ import Testing
     // Nothing of the cancelled transaction was written.
     #expect(try await table.getItem(key: ["ResourceId": "c#fence"], consistentRead: true) == nil)
     // A table that does not exist: a 4xx that certainly did not apply.
-    let missing = DynamoDBTable(name: "no-such-table", session: MotoFixture.shared.session())
+    let missing = DynamoDBTable(name: "no-such-table", session: LockMotoServer.shared.session())
     do {
       _ = try await missing.getItem(key: ["ResourceId": "c"])
       Issue.record("the table should be missing")
@@ -248,7 +248,7 @@ import Testing
         .init(
           region: "us-east-1", endpointURL: "http://127.0.0.1:9",
           retryPolicy: AWSRetryPolicy(maxAttempts: 1)),
-        environment: MotoFixture.shared.environment))
+        environment: LockMotoServer.shared.environment))
     do {
       _ = try await closed.getItem(key: ["ResourceId": "c"])
       Issue.record("nothing listens on port 9")
