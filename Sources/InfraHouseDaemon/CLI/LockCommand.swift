@@ -158,28 +158,49 @@ enum LockCommand {
   ) async -> Int32 {
     let signals = SignalListener()
     defer { signals.cancel() }
+
     let identity = await LockHostIdentity.make(
       instanceMetadata: table.session.instanceMetadata, environment: table.session.environment)
     let owner = LeaseOwner(table: table, configuration: lease, identity: identity, logger: logger)
+    let counters = owner.counters
+    let began = ContinuousClock.now
+    defer {
+      let elapsed = ContinuousClock.now - began
+      let ms =
+        elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+      logger.info(
+        "lock run finished",
+        [
+          "requests": String(counters.total), "reads": String(counters.count(.read)),
+          "elapsed_ms": String(ms),
+        ])
+    }
     await owner.start()
 
-    // Wait for the lock, or give up on a signal.
-    let signalled = SignalRecord()
+    // One consumer for the signals (an AsyncStream has one): before the command
+    // runs a stop signal ends the wait; afterwards every signal is forwarded.
+    let router = SignalRouter()
     let waiting = Task { await owner.waitUntilHeld(within: wait) }
-    let watchSignals = Task {
+    let routing = Task {
       for await signal in signals.signals {
-        if case .stop(let number) = signal {
-          signalled.set(number)
+        let number: Int32
+        switch signal {
+        case .stop(let n): number = n
+        case .reload: number = SIGHUP
+        }
+        if let child = router.child {
+          child.signal(number)
+        } else if case .stop = signal {
+          router.set(stopSignal: number)
           waiting.cancel()
-          return
         }
       }
     }
+    defer { routing.cancel() }
     let admitted = await waiting.value
-    watchSignals.cancel()
-    guard let fence = admitted else {
+    guard let fence = admitted, router.stopSignal == nil else {
       await owner.stop()
-      if let number = signalled.value { return 128 + number }
+      if let number = router.stopSignal { return 128 + number }
       POSIX.writeAll(
         2,
         "infrahoused lock run: lock '\(lease.name)' not acquired within \(DurationSyntax.render(wait))\n"
@@ -197,17 +218,11 @@ enum LockCommand {
       await owner.stop()
       return 127
     }
+    router.set(child: child)
+    if let number = router.stopSignal { child.signal(number) }  // arrived while it started
     logger.info(
       "running the command under the lock", ["fence": String(fence), "pid": String(child.pid)])
     let exit = Task { await child.wait(terminationGrace: .seconds(10)) }
-    let forward = Task {
-      for await signal in signals.signals {
-        switch signal {
-        case .stop(let number): child.signal(number)
-        case .reload: child.signal(SIGHUP)
-        }
-      }
-    }
     let lost = await withTaskGroup(of: Bool.self) { group in
       group.addTask {
         _ = await exit.value
@@ -227,7 +242,6 @@ enum LockCommand {
       return first
     }
     let status = await exit.value
-    forward.cancel()
     await owner.stop()
     if lost {
       POSIX.writeAll(
@@ -239,9 +253,12 @@ enum LockCommand {
   }
 }
 
-/// The stop signal that interrupted `lock run`'s wait, if one did.
-private final class SignalRecord: Sendable {
-  private let number = Mutex<Int32?>(nil)
-  func set(_ n: Int32) { number.withLock { $0 = n } }
-  var value: Int32? { number.withLock { $0 } }
+/// Where `lock run`'s signals go: the command once it runs; before that, a
+/// stop signal is recorded (and ends the wait for the lock).
+private final class SignalRouter: Sendable {
+  private let state = Mutex<(child: ChildProcess?, stopSignal: Int32?)>((nil, nil))
+  func set(child: ChildProcess) { state.withLock { $0.child = child } }
+  func set(stopSignal: Int32) { state.withLock { $0.stopSignal = stopSignal } }
+  var child: ChildProcess? { state.withLock { $0.child } }
+  var stopSignal: Int32? { state.withLock { $0.stopSignal } }
 }

@@ -91,7 +91,7 @@ public actor FleetLockService {
     out += "lock state: \(status.summary)\n"
     out += "lock identity: \(status.identity)\n"
     if let fence = status.lease.fence { out += "lock fence: \(fence)\n" }
-    if let owner = status.lease.observedOwner { out += "lock holder: \(owner)\n" }
+    if let owner = status.observedHolder { out += "lock holder: \(owner)\n" }
     if let loss = status.lastLoss { out += "lock last loss: \(LeaseOwner.describe(loss))\n" }
     out += "lock requests: \(status.requests)\n"
     return out

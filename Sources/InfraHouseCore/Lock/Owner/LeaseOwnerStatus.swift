@@ -22,6 +22,13 @@ public struct LeaseOwnerStatus: Sendable, Hashable {
     self.lastLoss = lastLoss
   }
 
+  /// The holder last seen in the table; nil while that is still our own identity
+  /// although we no longer hold the lease (just lost, not re-read yet).
+  public var observedHolder: String? {
+    guard let owner = lease.observedOwner else { return nil }
+    return owner == identity && lease.role != .held ? nil : owner
+  }
+
   /// One line: `held, fence 7, 24.5s left` or `standby, holder HOST (fence 6)`,
   /// with any trouble appended.
   public var summary: String {
@@ -32,9 +39,11 @@ public struct LeaseOwnerStatus: Sendable, Hashable {
       if let left = lease.timeLeft { text += ", \(LeaseOwnerStatus.seconds(left)) left" }
     case .standby, .acquiring:
       text = lease.role.rawValue
-      if let owner = lease.observedOwner {
+      if let owner = observedHolder {
         text += ", holder \(owner)"
         if let f = lease.observedFence { text += " (fence \(f))" }
+      } else if lease.observedOwner != nil {
+        text += ", reading the lock again"
       } else {
         text += ", lock free"
       }
