@@ -1,0 +1,70 @@
+import Foundation
+import InfraHouseCore
+import Testing
+
+/// ``RaftHeartbeat`` with the Orchestrator backend: stand-in nodes on the
+/// loopback addresses of a moto Auto Scaling Group's instances.
+@Suite(.serialized) struct OrchestratorHeartbeatEndToEndTests {
+  @Test(arguments: ["http", "ssm"]) func replacedNodeIsRemovedThenItsReplacementAdded(
+    transport: String
+  )
+    async throws
+  {
+    let prefix = "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250))"
+    let asg = RaftASGTool()
+    let instances = try asg("setup", prefix, "3")
+    let peers = try OrchestratorStandinPeers(prefix: prefix)
+    defer { peers.shutdown() }
+    let hosts = instances.compactMap(\.ip)
+    for h in hosts { try peers.start(h, peers: hosts) }
+    let leader = try await peers.waitForLeader(hosts)
+    let heartbeat = RaftHeartbeat(
+      discovery: AutoScalingPeerDiscovery(
+        groupName: asg.group, session: MotoFixture.shared.session()),
+      backend: transport == "http" ? peers.httpBackend() : peers.ssmBackend(),
+      configuration: RaftHeartbeatConfiguration(
+        reconcile: true,
+        planner: RaftReconcileConfiguration(leaderChangeQuietPeriod: .milliseconds(500)),
+        peerTimeout: .seconds(3), settleTimeout: .seconds(20),
+        settlePollInterval: .milliseconds(250)))
+
+    let first = try await heartbeat.run()
+    #expect(first.healthy, "\(first.summary)")
+    #expect(first.findings.leader == leader)
+    #expect(first.raftAPICalls == 12)
+    #expect(first.awsAPICalls == 2)
+
+    // A follower's instance is replaced; the new node starts, not yet a member.
+    let victim = try #require(first.peers.first { $0.member && $0.state == "Follower" })
+    let victimHost = try #require(instances.first { $0.id == victim.instanceID }?.ip)
+    peers.stop(victimHost)
+    let group = try asg("terminate", victim.instanceID)
+    let replacement = try #require(group.first { g in !instances.contains { $0.id == g.id } })
+    let newHost = try #require(replacement.ip)
+    try peers.start(newHost, peers: [])
+
+    var reports: [RaftReport] = []
+    for _ in 0..<8 {
+      try await Task.sleep(for: .milliseconds(700))
+      let r = try await heartbeat.run()
+      reports.append(r)
+      if r.healthy { break }
+    }
+    let log = reports.map(\.summary).joined(separator: "\n")
+    #expect(reports.first?.steps.isEmpty == true, "\(log)")
+    let changes = reports.flatMap(\.steps).map(\.change)
+    #expect(
+      changes == [
+        .remove(address: "\(victimHost):10008"),
+        .add(address: "\(newHost):10008", instanceID: replacement.id),
+      ], "\(log)")
+    #expect(reports.flatMap(\.steps).allSatisfy { $0.outcome == .applied }, "\(log)")
+    let final = try #require(reports.last)
+    #expect(final.healthy, "\(log)")
+    #expect(
+      final.findings.peers.sorted()
+        == (hosts.filter { $0 != victimHost } + [newHost]).map(peers.raftAddress).sorted())
+    let newRow = try #require(final.peers.first { $0.instanceID == replacement.id })
+    #expect(newRow.member && newRow.reachable && newRow.healthy)
+  }
+}
