@@ -106,4 +106,19 @@ import Testing
     #expect(await backend.candidateAnswers(RaftPeerEndpoint(host: hosts[0])))
     #expect(!(await backend.candidateAnswers(RaftPeerEndpoint(host: hosts[1]))))
   }
+
+  @Test func yieldHandsLeadershipToTheNamedNode() async throws {
+    let (peers, hosts, leader) = try await cluster()
+    defer { peers.shutdown() }
+    let backend = peers.httpBackend()
+    let leaderHost = try #require(hosts.first { peers.raftAddress($0) == leader })
+    let target = try #require(hosts.first { $0 != leaderHost })
+    let message = try await backend.api.yield(
+      to: peers.raftAddress(target), on: RaftPeerEndpoint(host: leaderHost))
+    #expect(message == "Asynchronously yielded")
+    #expect(try await peers.waitForLeader(hosts) == peers.raftAddress(target))
+    #expect(
+      try await backend.api.status(on: RaftPeerEndpoint(host: target)).contains(
+        #""State": "Leader""#))
+  }
 }

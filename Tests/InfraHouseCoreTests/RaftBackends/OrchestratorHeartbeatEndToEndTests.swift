@@ -1,5 +1,6 @@
 import Foundation
 import InfraHouseCore
+import Synchronization
 import Testing
 
 /// ``RaftHeartbeat`` with the Orchestrator backend: stand-in nodes on the
@@ -67,4 +68,69 @@ import Testing
     let newRow = try #require(final.peers.first { $0.instanceID == replacement.id })
     #expect(newRow.member && newRow.reachable && newRow.healthy)
   }
+
+  @Test func changesWaitForTheLockGateAndThenHappen() async throws {
+    let prefix = "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250))"
+    let asg = RaftASGTool()
+    let instances = try asg("setup", prefix, "3")
+    let peers = try OrchestratorStandinPeers(prefix: prefix)
+    defer { peers.shutdown() }
+    let hosts = instances.compactMap(\.ip)
+    for h in hosts { try peers.start(h, peers: hosts) }
+    _ = try await peers.waitForLeader(hosts)
+    let gate = LockGate()
+    let heartbeat = RaftHeartbeat(
+      discovery: AutoScalingPeerDiscovery(
+        groupName: asg.group, session: MotoFixture.shared.session()),
+      backend: peers.httpBackend(),
+      configuration: RaftHeartbeatConfiguration(
+        reconcile: true,
+        planner: RaftReconcileConfiguration(leaderChangeQuietPeriod: .milliseconds(500)),
+        settleTimeout: .seconds(20), settlePollInterval: .milliseconds(250)),
+      reconcileGate: { gate.isOpen })
+
+    let first = try await heartbeat.run()
+    let victim = try #require(first.peers.first { $0.member && $0.state == "Follower" })
+    let victimHost = try #require(instances.first { $0.id == victim.instanceID }?.ip)
+    peers.stop(victimHost)
+    let group = try asg("terminate", victim.instanceID)
+    let replacement = try #require(group.first { g in !instances.contains { $0.id == g.id } })
+    let newHost = try #require(replacement.ip)
+    try peers.start(newHost, peers: [])
+
+    // Not the lock holder: the removal is planned, reported, not made.
+    var planned: RaftReport?
+    for _ in 0..<4 {
+      try await Task.sleep(for: .milliseconds(700))
+      let r = try await heartbeat.run()
+      if !r.steps.isEmpty {
+        planned = r
+        break
+      }
+    }
+    let step = try #require(planned?.steps.first)
+    #expect(step.change == .remove(address: "\(victimHost):10008"))
+    #expect(step.outcome == .planned(why: "not the lock holder"))
+    let still = try await peers.httpBackend().report(
+      from: RaftPeerEndpoint(host: hosts.first { $0 != victimHost }!))
+    #expect(still.peers.contains("\(victimHost):10008"))
+
+    // The lock is ours now: the next run removes it, then adds the replacement.
+    gate.open()
+    let next = try await heartbeat.run()
+    #expect(
+      next.steps.map(\.change) == [
+        .remove(address: "\(victimHost):10008"),
+        .add(address: "\(newHost):10008", instanceID: replacement.id),
+      ], "\(next.summary)")
+    #expect(next.steps.allSatisfy { $0.outcome == .applied })
+    #expect(next.healthy)
+  }
+}
+
+/// Stands for the fleet lock: closed until a test opens it.
+final class LockGate: Sendable {
+  private let state = Mutex(false)
+  var isOpen: Bool { state.withLock { $0 } }
+  func open() { state.withLock { $0 = true } }
 }
