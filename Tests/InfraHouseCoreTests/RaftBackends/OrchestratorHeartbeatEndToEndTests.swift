@@ -126,6 +126,73 @@ import Testing
     #expect(next.steps.allSatisfy { $0.outcome == .applied })
     #expect(next.healthy)
   }
+
+  /// A 3-node stand-in cluster on a moto group whose follower was replaced by
+  /// an instance running a new (unhealthy) node; the heartbeat has run once before.
+  func replacedFollowerWithUnhealthyReplacement(settleTimeout: Duration) async throws -> (
+    OrchestratorStandinPeers, RaftHeartbeat, String
+  ) {
+    let prefix = "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250))"
+    let asg = RaftASGTool()
+    let instances = try asg("setup", prefix, "3")
+    let peers = try OrchestratorStandinPeers(prefix: prefix)
+    let hosts = instances.compactMap(\.ip)
+    for h in hosts { try peers.start(h, peers: hosts) }
+    _ = try await peers.waitForLeader(hosts)
+    let heartbeat = RaftHeartbeat(
+      discovery: AutoScalingPeerDiscovery(
+        groupName: asg.group, session: MotoFixture.shared.session()),
+      backend: peers.httpBackend(),
+      configuration: RaftHeartbeatConfiguration(
+        reconcile: true,
+        planner: RaftReconcileConfiguration(leaderChangeQuietPeriod: .milliseconds(500)),
+        settleTimeout: settleTimeout, settlePollInterval: .milliseconds(250)))
+    let first = try await heartbeat.run()
+    let victim = try #require(first.peers.first { $0.member && $0.state == "Follower" })
+    let victimHost = try #require(instances.first { $0.id == victim.instanceID }?.ip)
+    peers.stop(victimHost)
+    let group = try asg("terminate", victim.instanceID)
+    let replacement = try #require(group.first { g in !instances.contains { $0.id == g.id } })
+    let newHost = try #require(replacement.ip)
+    try peers.start(newHost, peers: [])
+    try peers.setUnhealthy(newHost, true)
+    // The absence is seen once; the next run will remove, then add.
+    try await Task.sleep(for: .milliseconds(700))
+    _ = try await heartbeat.run()
+    try await Task.sleep(for: .milliseconds(700))
+    return (peers, heartbeat, newHost)
+  }
+
+  @Test func anAddedMemberThatNeverTurnsHealthyEndsTheRunAsNotSettled() async throws {
+    let (peers, heartbeat, newHost) = try await replacedFollowerWithUnhealthyReplacement(
+      settleTimeout: .seconds(2))
+    defer { peers.shutdown() }
+    let r = try await heartbeat.run()
+    let last = try #require(r.steps.last, "\(r.summary)")
+    guard case .add(let address, _) = last.change, case .notSettled(let why) = last.outcome else {
+      Issue.record("expected an unsettled add: \(r.summary)")
+      return
+    }
+    #expect(address == "\(newHost):10008")
+    #expect(why.contains("not stable after"))
+    #expect(r.steps.count == 2)
+    #expect(!r.healthy)
+  }
+
+  @Test func cancellingARunWhileItSettlesStopsIt() async throws {
+    let (peers, heartbeat, _) = try await replacedFollowerWithUnhealthyReplacement(
+      settleTimeout: .seconds(60))
+    defer { peers.shutdown() }
+    let run = Task { try await heartbeat.run() }
+    try await Task.sleep(for: .seconds(3))
+    let cancelledAt = ContinuousClock.now
+    run.cancel()
+    await #expect(throws: CancellationError.self) { _ = try await run.value }
+    // Stopped, not left to run out its 60 s settle time.
+    #expect(ContinuousClock.now - cancelledAt < .seconds(20))
+    // The actor is free again.
+    _ = try await heartbeat.run()
+  }
 }
 
 /// Stands for the fleet lock: closed until a test opens it.
