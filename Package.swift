@@ -28,6 +28,8 @@ let package = Package(
             dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"]
         ),
         .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"]),
+        // The Swift driver of bench/aws-getitem.sh (not a product).
+        .executableTarget(name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),
 
         .testTarget(name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"]),
         .testTarget(name: "InfraHouseConfigTests", dependencies: ["InfraHouseConfig"]),

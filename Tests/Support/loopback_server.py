@@ -15,19 +15,30 @@ Routes:
   /skew                 an AWS JSON service whose clock runs SKEW seconds ahead:
                         RequestTimeTooSkewed unless X-Amz-Date is within 5 min of it
   /latest/...           an IMDSv2 stand-in (token PUT, role, credentials, region)
+  /sts/                 unsigned AssumeRoleWithWebIdentity stand-in
+  /ssm/                 SSM SendCommand / GetCommandInvocation stand-in that "runs"
+                        `echo X` (stdout X), `fail` (exit 2, stderr), `hang` (never ends)
+
+A second listener serves the same routes over TLS with a throwaway
+self-signed certificate (made with the openssl CLI), so clients that verify
+peers must refuse it. The handshake line is "PORT TLS_PORT".
 """
 import base64
 import datetime
 import email.utils
 import json
 import os
+import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
+COMMANDS = {}
 LOCK = threading.Lock()
 TOKENS = set()
 CREDENTIAL_SERIAL = [0]
@@ -89,6 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path
         if path.startswith("/latest/"):
             return self._imds(path)
+        if path == "/ssm/":
+            return self._ssm(self.headers.get("X-Amz-Target", ""), json.loads(body or b"{}"))
         if path == "/sts/":
             return self._sts(dict(urllib.parse.parse_qsl(body.decode())))
         if path == "/echo":
@@ -161,6 +174,42 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"ok": True}), headers)
         return self._send(404, "no route " + path)
 
+    def _ssm(self, target, req):
+        def error(code, message):
+            return self._send(400, json.dumps({"__type": code, "message": message}),
+                              {"Content-Type": "application/x-amz-json-1.1"})
+        if "Authorization" not in self.headers:
+            return error("MissingAuthenticationToken", "unsigned")
+        if target == "AmazonSSM.SendCommand":
+            with LOCK:
+                cid = "cmd-%d" % (len(COMMANDS) + 1)
+                COMMANDS[cid] = {"command": req["Parameters"]["commands"][0], "polls": 0,
+                                 "instance": req["InstanceIds"][0]}
+            return self._send(200, json.dumps({"Command": {"CommandId": cid, "Status": "Pending"}}),
+                              {"Content-Type": "application/x-amz-json-1.1"})
+        if target == "AmazonSSM.GetCommandInvocation":
+            with LOCK:
+                c = COMMANDS.get(req.get("CommandId"))
+                if c is None or c["instance"] != req.get("InstanceId"):
+                    return error("InvalidCommandId", "no such command")
+                c["polls"] += 1
+                polls = c["polls"]
+            if polls == 1:  # as in AWS, right after SendCommand
+                return error("InvocationDoesNotExist", "not yet")
+            cmd = c["command"]
+            if polls == 2 or cmd == "hang":
+                out = {"Status": "InProgress", "ResponseCode": -1}
+            elif cmd == "fail":
+                out = {"Status": "Failed", "ResponseCode": 2, "StandardOutputContent": "",
+                       "StandardErrorContent": "boom\n"}
+            else:
+                text = cmd[5:] if cmd.startswith("echo ") else ""
+                out = {"Status": "Success", "ResponseCode": 0, "StandardOutputContent": text + "\n",
+                       "StandardErrorContent": ""}
+            out.update({"CommandId": req["CommandId"], "InstanceId": req["InstanceId"]})
+            return self._send(200, json.dumps(out), {"Content-Type": "application/x-amz-json-1.1"})
+        return error("InvalidAction", target)
+
     def _sts(self, form):
         """AssumeRoleWithWebIdentity as STS answers it: unsigned, token in the form.
         (moto with signature checking on answers unsigned calls with a bare 500.)"""
@@ -222,11 +271,28 @@ class Server(ThreadingHTTPServer):
         pass  # clients that hang up (cancellation tests) are expected
 
 
+def tls_server():
+    """The same routes over TLS with a self-signed certificate nobody trusts."""
+    workdir = tempfile.mkdtemp(prefix="loopback-tls-")
+    cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    return server
+
+
 def main():
     server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    print(server.server_address[1], flush=True)
+    tls = tls_server()
+    print(server.server_address[1], tls.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
     sys.stdin.read()  # returns when the test process goes away
 
 

@@ -17,6 +17,7 @@ public final class AWSClient: Sendable {
   let logger: Logger
   /// Seconds to add to the local clock when signing, learned from clock-skew errors.
   private let clockOffset = Mutex<Double>(0)
+  private let keyCache = SigV4KeyCache()
   private let now: @Sendable () -> Date
 
   public init(
@@ -129,7 +130,8 @@ public final class AWSClient: Sendable {
       let credentials = try await credentialsProvider.credentials()
       let date = now().addingTimeInterval(clockCorrection)
       request = SigV4Signer.sign(
-        request, credentials: credentials, region: region, service: service.signingName, date: date)
+        request, credentials: credentials, region: region, service: service.signingName, date: date,
+        keyCache: keyCache)
     }
     let response = try await http.execute(request)
     if (200..<300).contains(response.status) { return response }

@@ -11,19 +11,24 @@ public final class InstanceMetadataClient: Sendable {
   let http: HTTPClient
   private let token = Mutex<(value: String, expires: ContinuousClock.Instant)?>(nil)
 
+  /// `httpClient` defaults to a shared client with 1 s connect and 2 s total timeouts.
   public init(
-    endpoint: String? = nil, environment: [String: String] = [:], tokenTTLSeconds: Int = 21600
+    endpoint: String? = nil, environment: [String: String] = [:], tokenTTLSeconds: Int = 21600,
+    httpClient: HTTPClient? = nil
   ) {
     var base =
       endpoint ?? environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? "http://169.254.169.254"
     while base.hasSuffix("/") { base.removeLast() }
     self.endpoint = base
     self.tokenTTLSeconds = tokenTTLSeconds
-    http = HTTPClient(
-      configuration: .init(
-        connectTimeout: .seconds(1), timeout: .seconds(2), maxResponseSize: 1 << 20,
-        maxIdleConnections: 2))
+    http = httpClient ?? Self.sharedHTTP
   }
+
+  /// One short-timeout HTTP client for every metadata client of the process.
+  static let sharedHTTP = HTTPClient(
+    configuration: .init(
+      connectTimeout: .seconds(1), timeout: .seconds(2), maxResponseSize: 1 << 20,
+      maxIdleConnections: 2))
 
   /// GETs `path` (e.g. `/latest/meta-data/placement/region`) and returns the body text.
   public func get(_ path: String) async throws -> String {

@@ -51,7 +51,7 @@ public final class Secret: Sendable {
   public func exists() async throws -> Bool {
     do {
       let d = try await call("DescribeSecret")
-      return d["DeletedDate"] == nil
+      return d["DeletedDate"] == nil || d["DeletedDate"] == .null
     } catch let error as AWSError where Self.isNotFound(error) {
       return false
     }

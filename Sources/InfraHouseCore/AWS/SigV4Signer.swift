@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 
 /// AWS Signature Version 4, as a pure function of the request, the
 /// credentials, the region, the service and the date.
@@ -11,7 +12,8 @@ public enum SigV4Signer {
   /// Returns `request` with `Host`, `X-Amz-Date`, `X-Amz-Security-Token`
   /// (for temporary credentials) and `Authorization` set.
   public static func sign(
-    _ request: HTTPRequest, credentials: AWSCredentials, region: String, service: String, date: Date
+    _ request: HTTPRequest, credentials: AWSCredentials, region: String, service: String,
+    date: Date, keyCache: SigV4KeyCache? = nil
   ) -> HTTPRequest {
     var signed = request
     let amzDate = AWSDateFormat.amzDate(date)
@@ -30,8 +32,9 @@ public enum SigV4Signer {
     let scope = "\(day)/\(region)/\(service)/aws4_request"
     let stringToSign =
       "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Crypto.hex(Crypto.sha256(Array(canonical.request.utf8))))"
-    let key = signingKey(
-      secret: credentials.secretAccessKey, day: day, region: region, service: service)
+    let key =
+      keyCache?.key(secret: credentials.secretAccessKey, day: day, region: region, service: service)
+      ?? signingKey(secret: credentials.secretAccessKey, day: day, region: region, service: service)
     let signature = Crypto.hex(Crypto.hmacSHA256(key: key, Array(stringToSign.utf8)))
     signed.headers["Authorization"] =
       "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
@@ -44,8 +47,11 @@ public enum SigV4Signer {
   ) {
     let url = ParsedURL(request.url)
     let path = url?.path ?? "/"
-    let canonicalURI = path.split(separator: "/", omittingEmptySubsequences: false)
-      .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
+    let canonicalURI =
+      path == "/"
+      ? path
+      : path.split(separator: "/", omittingEmptySubsequences: false)
+        .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
     let query = canonicalQuery(url?.query ?? "")
 
     var grouped: [String: [String]] = [:]
@@ -83,18 +89,33 @@ public enum SigV4Signer {
 
   /// Trims the value and collapses runs of spaces to one.
   static func normalizeHeaderValue(_ value: String) -> String {
-    var out = ""
+    let bytes = value.utf8
+    var needsWork =
+      bytes.first == 0x20 || bytes.last == 0x20 || bytes.first == 0x09 || bytes.last == 0x09
+    if !needsWork {
+      var previous: UInt8 = 0
+      for b in bytes {
+        if b == 0x20 && previous == 0x20 {
+          needsWork = true
+          break
+        }
+        previous = b
+      }
+    }
+    guard needsWork else { return value }
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count)
     var lastWasSpace = false
-    for c in value[...].trimmingSpaces() {
-      if c == " " {
-        if !lastWasSpace { out.append(c) }
+    for b in value[...].trimmingSpaces().utf8 {
+      if b == 0x20 {
+        if !lastWasSpace { out.append(b) }
         lastWasSpace = true
       } else {
-        out.append(c)
+        out.append(b)
         lastWasSpace = false
       }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`.
@@ -105,5 +126,21 @@ public enum SigV4Signer {
     key = Crypto.hmacSHA256(key: key, Array(region.utf8))
     key = Crypto.hmacSHA256(key: key, Array(service.utf8))
     return Crypto.hmacSHA256(key: key, Array("aws4_request".utf8))
+  }
+}
+
+/// Remembers the last derived signing key (it changes once a day per
+/// secret, region and service), saving four HMACs per request.
+public final class SigV4KeyCache: Sendable {
+  private let last = Mutex<(id: String, key: [UInt8])?>(nil)
+
+  public init() {}
+
+  func key(secret: String, day: String, region: String, service: String) -> [UInt8] {
+    let id = "\(day)/\(region)/\(service)/\(secret)"
+    if let hit = last.withLock({ $0 }), hit.id == id { return hit.key }
+    let key = SigV4Signer.signingKey(secret: secret, day: day, region: region, service: service)
+    last.withLock { $0 = (id, key) }
+    return key
   }
 }

@@ -13,6 +13,7 @@ final class CurlMultiDriver: @unchecked Sendable {
     var submitted: [CurlTransfer] = []
     var cancelled: [CurlTransfer] = []
     var shuttingDown = false
+    var threadStarted = false
   }
 
   private static let globalInit: Bool = {
@@ -31,6 +32,15 @@ final class CurlMultiDriver: @unchecked Sendable {
     self.configuration = configuration
     multi = curl_multi_init()!
     _ = ih_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxIdleConnections)
+  }
+
+  deinit {
+    // The thread cleans up the multi handle when it ends; without a thread, we do.
+    if !inbox.withLock({ $0.threadStarted }) { curl_multi_cleanup(multi) }
+  }
+
+  /// Starts the driver thread; it holds a reference to the driver until it ends.
+  private func startThread() {
     var thread = pthread_t()
     let context = Unmanaged.passRetained(self).toOpaque()
     let rc = pthread_create(
@@ -46,11 +56,13 @@ final class CurlMultiDriver: @unchecked Sendable {
 
   /// Hands a transfer to the driver thread.
   func submit(_ transfer: CurlTransfer) {
-    let accepted = inbox.withLock { inbox -> Bool in
-      guard !inbox.shuttingDown else { return false }
+    let (accepted, mustStart) = inbox.withLock { inbox -> (Bool, Bool) in
+      guard !inbox.shuttingDown else { return (false, false) }
       inbox.submitted.append(transfer)
-      return true
+      defer { inbox.threadStarted = true }
+      return (true, !inbox.threadStarted)
     }
+    if mustStart { startThread() }  // lazily: a client that never sends costs no thread
     if accepted {
       curl_multi_wakeup(multi)
     } else {

@@ -53,15 +53,22 @@ final class CurlTransfer: @unchecked Sendable {
 
   /// Handles one raw header line as libcurl delivers it.
   func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-    var line = String(decoding: bytes, as: UTF8.self)
-    while let last = line.last, last.isNewline { line.removeLast() }
-    if line.hasPrefix("HTTP/") {
-      headers = HTTPHeaders()  // a new response (after 100 Continue or a redirect)
+    // Work on bytes: this runs for every header line of every response.
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+    var end = bytes.count
+    while end > 0, isSpace(bytes[end - 1]) { end -= 1 }
+    if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50,
+      bytes[4] == 0x2F
+    {
+      headers = HTTPHeaders()  // "HTTP/": a new response (after 100 Continue or a redirect)
       return
     }
-    guard let colon = line.firstIndex(of: ":") else { return }
-    let name = String(line[..<colon])
-    let value = line[line.index(after: colon)...].trimmingSpaces()
+    guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return }
+    var start = colon + 1
+    while start < end, isSpace(bytes[start]) { start += 1 }
+    let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+    let value = String(
+      decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     headers.add(name, value)
   }
 }

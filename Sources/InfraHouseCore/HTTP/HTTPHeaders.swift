@@ -19,8 +19,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
   /// The first value of `name`, compared case-insensitively; setting replaces every value.
   public subscript(name: String) -> String? {
     get {
-      let key = name.lowercased()
-      return fields.first { $0.name.lowercased() == key }?.value
+      fields.first { Self.sameName($0.name, name) }?.value
     }
     set {
       remove(name)
@@ -30,8 +29,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
   /// Every value of `name`, in the order received.
   public func values(for name: String) -> [String] {
-    let key = name.lowercased()
-    return fields.filter { $0.name.lowercased() == key }.map(\.value)
+    fields.filter { Self.sameName($0.name, name) }.map(\.value)
   }
 
   /// Appends a field, keeping any earlier one of the same name.
@@ -41,8 +39,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
   /// Removes every field called `name`.
   public mutating func remove(_ name: String) {
-    let key = name.lowercased()
-    fields.removeAll { $0.name.lowercased() == key }
+    fields.removeAll { Self.sameName($0.name, name) }
   }
 
   public var count: Int { fields.count }
@@ -54,5 +51,20 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
   public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
     lhs.fields.count == rhs.fields.count
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+  }
+
+  /// ASCII case-insensitive equality without allocating (header names are ASCII).
+  static func sameName(_ a: String, _ b: String) -> Bool {
+    var i = a.utf8.makeIterator()
+    var j = b.utf8.makeIterator()
+    while true {
+      switch (i.next(), j.next()) {
+      case (nil, nil): return true
+      case (let x?, let y?):
+        if x != y && (x | 0x20) != (y | 0x20) { return false }
+        if x != y && !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) { return false }
+      default: return false
+      }
+    }
   }
 }

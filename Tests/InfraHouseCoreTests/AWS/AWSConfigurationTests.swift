@@ -129,7 +129,7 @@ import Testing
       try await AWSRegionResolver(
         argument: nil, environment: [:], profileRegion: "sa-east-1", instanceMetadata: nil
       ).resolve() == "sa-east-1")
-    let imds = InstanceMetadataClient(endpoint: Loopback.base)
+    let imds = InstanceMetadataClient(endpoint: Loopback.base, httpClient: Loopback.patientClient)
     #expect(
       try await AWSRegionResolver(
         argument: nil, environment: [:], profileRegion: nil, instanceMetadata: imds

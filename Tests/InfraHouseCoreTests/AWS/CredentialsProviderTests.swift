@@ -68,7 +68,7 @@ import Testing
 
   @Test func imdsV2FlowAgainstTheStandIn() async throws {
     let provider = InstanceMetadataCredentialsProvider(
-      client: InstanceMetadataClient(endpoint: Loopback.base))
+      client: InstanceMetadataClient(endpoint: Loopback.base, httpClient: Loopback.patientClient))
     let c = try await provider.credentials()
     #expect(c.accessKeyId.hasPrefix("ASIAIMDS"))
     #expect(c.secretAccessKey.hasPrefix("imds-secret-"))
@@ -90,7 +90,7 @@ import Testing
       client: InstanceMetadataClient(endpoint: "http://127.0.0.1:1"))
     await #expect(throws: AWSClientError.self) { try await provider.credentials() }
     let disabled = InstanceMetadataCredentialsProvider(
-      client: InstanceMetadataClient(endpoint: Loopback.base),
+      client: InstanceMetadataClient(endpoint: Loopback.base, httpClient: Loopback.patientClient),
       environment: ["AWS_EC2_METADATA_DISABLED": "true"])
     await #expect(throws: AWSClientError.credentialsNotFound("AWS_EC2_METADATA_DISABLED")) {
       try await disabled.credentials()

@@ -87,6 +87,34 @@ import Testing
     #expect(me.provider.hasPrefix("assume-role via profile base"))
   }
 
+  @Test func assumedRoleCredentialsRefreshBeforeExpiry() async throws {
+    let session = moto.session()
+    let factory: STSClientFactory = { credentials in
+      STSClient(
+        client: AWSClient(
+          service: .sts, region: "us-east-1", endpoint: moto.endpoint,
+          credentialsProvider: credentials))
+    }
+    let role = AssumeRoleCredentialsProvider(
+      roleArn: moto.roleArn, sessionName: "refresh-test", source: session.baseCredentialsProvider,
+      durationSeconds: 900, makeSTS: factory)
+    // 900 s credentials inside a 1000 s refresh margin: every call refreshes.
+    let refreshing = CachingCredentialsProvider(role, refreshMargin: .seconds(1000))
+    let first = try await refreshing.credentials()
+    let second = try await refreshing.credentials()
+    #expect(first.accessKeyId != second.accessKeyId)
+    #expect(refreshing.fetchCount == 2)
+    // With the default 5-minute margin the same credentials are reused.
+    let cached = CachingCredentialsProvider(role)
+    #expect(try await cached.credentials() == cached.credentials())
+    #expect(cached.fetchCount == 1)
+    // Both refreshed credentials work.
+    for c in [first, second] {
+      let sts = try await factory(StaticCredentialsProvider(c))
+      #expect(try await sts.getCallerIdentity().arn.hasSuffix("/refresh-test"))
+    }
+  }
+
   /// moto with signature checking on answers unsigned calls with a bare 500,
   /// so the web identity exchange runs against the loopback STS stand-in,
   /// which refuses signed requests and checks the token.

@@ -102,4 +102,21 @@ import Testing
     #expect(!c.description.contains("t0k3n"))
     #expect(c.description.contains("AKIAX"))
   }
+
+  @Test func keyCacheGivesTheSameSignatures() {
+    let cache = SigV4KeyCache()
+    let request = HTTPRequest(method: "GET", url: "https://example.amazonaws.com/")
+    for _ in 0..<2 {
+      let cached = SigV4Signer.sign(
+        request, credentials: Self.credentials, region: "us-east-1", service: "service",
+        date: Self.date, keyCache: cache)
+      #expect(cached.headers["authorization"] == authorization(request))
+    }
+    var other = Self.credentials
+    other.secretAccessKey = "rotated"
+    let rotated = SigV4Signer.sign(
+      request, credentials: other, region: "us-east-1", service: "service", date: Self.date,
+      keyCache: cache)
+    #expect(rotated.headers["authorization"] == authorization(request, credentials: other))
+  }
 }

@@ -150,4 +150,41 @@ import Testing
       _ = try await client.execute(HTTPRequest(url: "file:///etc/passwd"))
     }
   }
+
+  @Test func headerNamesCompareCaseInsensitively() {
+    var h: HTTPHeaders = ["Content-Type": "a", "X-Amz-Date": "b"]
+    #expect(h["content-type"] == "a")
+    #expect(h["X-AMZ-DATE"] == "b")
+    #expect(h["x-amz-dat"] == nil)
+    #expect(h["content-typf"] == nil)
+    #expect(HTTPHeaders.sameName("a@", "a`") == false)
+    h["CONTENT-TYPE"] = "c"
+    #expect(h.values(for: "content-type") == ["c"])
+    h.add("content-type", "d")
+    #expect(h.values(for: "Content-Type") == ["c", "d"])
+    h.remove("content-TYPE")
+    #expect(h.count == 1)
+  }
+
+  @Test func clientsCanBeCreatedUsedAndDropped() async throws {
+    for i in 0..<30 {
+      let client = HTTPClient()
+      if i.isMultiple(of: 2) {  // half never send: they must not start a thread or leak
+        #expect(try await client.execute(HTTPRequest(url: "\(Loopback.base)/echo")).status == 200)
+      }
+    }
+  }
+
+  @Test func tlsPeersAreVerified() async throws {
+    // The TLS listener's certificate is self-signed: a verifying client must refuse it.
+    let error = await #expect(throws: HTTPClientError.self) {
+      _ = try await HTTPClient().execute(HTTPRequest(url: "\(Loopback.tlsBase)/echo"))
+    }
+    guard case .curl(let code, let message) = error else {
+      Issue.record("expected a TLS verification error, got \(String(describing: error))")
+      return
+    }
+    #expect(code == 60)  // CURLE_PEER_FAILED_VERIFICATION
+    #expect(message.contains("certificate"))
+  }
 }

@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import InfraHouseCore
+
 /// A Python helper from `Tests/Support` run as a child process: its first
 /// stdout line is its handshake (a port, or JSON); it exits when our end of
 /// its stdin closes, i.e. when the test process ends or `stop()` is called.
@@ -50,5 +52,11 @@ enum Loopback {
   }()
 
   /// `http://127.0.0.1:PORT`
-  static var base: String { "http://127.0.0.1:\(server.handshake)" }
+  static var base: String { "http://127.0.0.1:\(server.handshake.split(separator: " ")[0])" }
+  /// A client with generous timeouts for stand-ins of services whose real
+  /// clients use short ones (IMDS): a loaded test machine must not fail them.
+  static let patientClient = HTTPClient(configuration: .init(timeout: .seconds(30)))
+
+  /// The same routes over TLS, with a self-signed certificate no trust store knows.
+  static var tlsBase: String { "https://127.0.0.1:\(server.handshake.split(separator: " ")[1])" }
 }
