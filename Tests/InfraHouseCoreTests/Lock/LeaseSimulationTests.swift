@@ -25,9 +25,19 @@ import Testing
     var wallSkew: Int64  // s
   }
 
-  static func run(seed: UInt64, hosts count: Int, steps: Int) -> (
-    acquisitions: [UInt64], maxHolders: Int, heldSteps: Int
-  ) {
+  /// An infrahouse-core client: `put_item` with `attribute_not_exists(ResourceId) OR
+  /// expires_at < :now` on its own wall clock, holds for a while, then deletes its item.
+  struct PythonClient {
+    var wallSkew: Int64
+    var holdingUntil: Int?
+    var expiresAt: Int64 = 0
+    var nextTry = 0
+    var acquisitions = 0
+  }
+
+  static func run(
+    seed: UInt64, hosts count: Int, steps: Int, pythonClients: Int = 0, maxWallSkew: Int = 120
+  ) -> (acquisitions: [UInt64], maxHolders: Int, heldSteps: Int, pythonAcquisitions: Int) {
     var rng = LeaseRandomSource(seed: seed)
     func chance(_ p: Double) -> Bool { Double(rng.next() % 10_000) < p * 10_000 }
     func between(_ a: Int, _ b: Int) -> Int { a + Int(rng.next() % UInt64(b - a + 1)) }
@@ -36,8 +46,12 @@ import Testing
     var hosts: [Host] = (0..<count).map { i in
       Host(
         machine: LeaseStateMachine(configuration: config, owner: "host-\(i)", seed: rng.next()),
-        clockOffset: between(0, 1_000_000), wallSkew: Int64(between(-120, 120)))
+        clockOffset: between(0, 1_000_000), wallSkew: Int64(between(-maxWallSkew, maxWallSkew)))
     }
+    var python: [PythonClient] = (0..<pythonClients).map { _ in
+      PythonClient(wallSkew: Int64(between(-maxWallSkew, maxWallSkew)))
+    }
+    let pythonTTL: Int64 = 20
     var pending: [Pending] = []
     var acquisitions: [UInt64] = []
     var maxHolders = 0
@@ -122,22 +136,50 @@ import Testing
           handle(i, .tick(now(hosts[i], t)), t)
         }
       }
+      // infrahouse-core clients: acquire, hold (less than their TTL), delete their own item.
+      for i in python.indices {
+        let wall = 1_700_000_000 + Int64(t / 1000) + python[i].wallSkew
+        if let until = python[i].holdingUntil {
+          if t >= until {
+            if table.items["fleet"]?["expires_at"] == .integer(python[i].expiresAt),
+              table.items["fleet"]?["lease_id"] == nil
+            {
+              table.items["fleet"] = nil
+            }
+            python[i].holdingUntil = nil
+          }
+        } else if t >= python[i].nextTry {
+          python[i].nextTry = t + between(1500, 2500)
+          var e = ConditionEvaluator(
+            names: ["#pk": "ResourceId", "#e": "expires_at"], values: [":now": .integer(wall)],
+            item: table.items["fleet"])
+          if e.evaluate("attribute_not_exists(#pk) OR #e < :now") {
+            python[i].expiresAt = wall + pythonTTL
+            table.items["fleet"] = [
+              "ResourceId": .string("fleet"), "expires_at": .integer(python[i].expiresAt),
+            ]
+            python[i].holdingUntil = t + between(1000, 8000)
+            python[i].acquisitions += 1
+          }
+        }
+      }
       // The invariant: at most one host passes the gate at this instant.
-      let holders = hosts.filter {
-        !$0.crashed
-          && $0.machine.canRunExclusiveWork(now: now($0, t).monotonic, minimumTimeLeft: .zero)
-      }.count
+      let holders =
+        hosts.filter {
+          !$0.crashed
+            && $0.machine.canRunExclusiveWork(now: now($0, t).monotonic, minimumTimeLeft: .zero)
+        }.count + python.filter { $0.holdingUntil != nil }.count
       maxHolders = max(maxHolders, holders)
       if holders > 0 { heldSteps += 1 }
     }
-    return (acquisitions, maxHolders, heldSteps)
+    return (acquisitions, maxHolders, heldSteps, python.map(\.acquisitions).reduce(0, +))
   }
 
   @Test(arguments: [2, 5])
   func neverTwoHoldersAndFencesOnlyGrow(contenders: Int) {
     var totalAcquisitions = 0
     for seed in 1...12 {
-      let (acquisitions, maxHolders, heldSteps) = Self.run(
+      let (acquisitions, maxHolders, heldSteps, _) = Self.run(
         seed: UInt64(seed * 7919 + contenders), hosts: contenders, steps: 24_000)
       #expect(maxHolders <= 1, "seed \(seed)")
       #expect(
@@ -147,5 +189,21 @@ import Testing
       totalAcquisitions += acquisitions.count
     }
     #expect(totalAcquisitions > 12, "faults caused takeovers")
+  }
+
+  /// Mutual exclusion with infrahouse-core clients in both directions, with wall
+  /// clocks within a few seconds of each other (their protocol trusts wall clocks).
+  @Test func excludesInfraHouseCoreClients() {
+    var ours = 0
+    var theirs = 0
+    for seed in 1...8 {
+      let (acquisitions, maxHolders, _, python) = Self.run(
+        seed: UInt64(seed * 31), hosts: 2, steps: 24_000, pythonClients: 2, maxWallSkew: 3)
+      #expect(maxHolders <= 1, "seed \(seed)")
+      #expect(acquisitions == acquisitions.sorted())
+      ours += acquisitions.count
+      theirs += python
+    }
+    #expect(ours > 8 && theirs > 8, "both kinds take turns (ours \(ours), theirs \(theirs))")
   }
 }
