@@ -6,7 +6,7 @@ import Testing
 /// as SSM runs it on the instance) against the loopback server, and its SSM
 /// path through moto.
 @Suite struct OrchestratorSSMTransportTests {
-  let port = Int(Loopback.server.handshake)!
+  let port = Int(Loopback.base.split(separator: ":").last ?? "") ?? 0
 
   @Test func keepsTheBodyAndStatusOfAFailedCall() async throws {
     let transport = OrchestratorSSMTransport(runner: LocalShellCommandRunner(), apiPort: port)

@@ -2,16 +2,24 @@ import Foundation
 import InfraHouseCore
 
 /// Orchestrator nodes for the backend tests: `Tests/Standins/orchestrator_api.py`
-/// processes (the pure branch's stand-in, started through its `StandinServer`),
-/// each on its own loopback address `127.A.B.n` and the SAME API port, as
-/// Orchestrator listens on every instance, sharing one cluster state file.
+/// processes (the pure branch's stand-in), each on its own loopback address
+/// `127.A.B.n` and the SAME API port, as Orchestrator listens on every
+/// instance, sharing one cluster state file. Each runs under an `sh` guard
+/// that kills it when our end of the guard's stdin closes, so no node
+/// outlives the test process even if it crashes.
 final class OrchestratorStandinPeers: @unchecked Sendable {
   let prefix: String
   let apiPort: Int
   let oldErrors: Bool
   let directory: URL
   private let lock = NSLock()
-  private var nodes: [String: StandinServer] = [:]
+  private var nodes: [String: Node] = [:]
+
+  struct Node {
+    let guardProcess: Process
+    let stdin: Pipe
+    let pid: pid_t
+  }
 
   init(prefix: String? = nil, oldErrors: Bool = false) throws {
     self.prefix = prefix ?? "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250))"
@@ -33,16 +41,63 @@ final class OrchestratorStandinPeers: @unchecked Sendable {
       "--peers", peers.map(raftAddress).joined(separator: ","),
     ]
     if oldErrors { args.append("--old-errors") }
-    let server = try StandinServer(script: "orchestrator_api.py", arguments: args)
-    lock.withLock { nodes[host] = server }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../Standins/orchestrator_api.py").standardized.path
+    let command = (["python3", script] + args).map { "'\($0)'" }.joined(separator: " ")
+    let log = directory.appendingPathComponent("\(host).log").path
+    // The guard: start the node, say its pid, wait for stdin to close, kill it.
+    let process = Process()
+    let stdin = Pipe()
+    let stdout = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = [
+      "-c",
+      "\(command) </dev/null >'\(log).out' 2>>'\(log)' & echo $!; read _; kill -9 $! 2>/dev/null",
+    ]
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let pidLine = Self.readLine(stdout.fileHandleForReading)
+    guard let pid = pid_t(pidLine) else {
+      throw OrchestratorStandinPeersError.didNotStart(host, pidLine)
+    }
+    lock.withLock { nodes[host] = Node(guardProcess: process, stdin: stdin, pid: pid) }
+    // READY appears in the node's output file once it listens.
+    let deadline = Date().addingTimeInterval(15)
+    while Date() < deadline {
+      if let text = try? String(contentsOfFile: "\(log).out", encoding: .utf8),
+        text.hasPrefix("READY")
+      {
+        return
+      }
+      usleep(20_000)
+    }
+    throw OrchestratorStandinPeersError.didNotStart(host, "no READY line")
   }
 
+  static func readLine(_ handle: FileHandle) -> String {
+    var line = Data()
+    while true {
+      let byte = handle.readData(ofLength: 1)
+      if byte.isEmpty || byte == Data([0x0A]) { break }
+      line.append(byte)
+    }
+    return String(decoding: line, as: UTF8.self)
+  }
+
+  /// SIGKILLs the node on `host` (what a terminated instance looks like).
   func stop(_ host: String) {
-    lock.withLock { nodes.removeValue(forKey: host) }?.stop()
+    guard let node = lock.withLock({ nodes.removeValue(forKey: host) }) else { return }
+    kill(node.pid, SIGCONT)
+    kill(node.pid, SIGKILL)
+    try? node.stdin.fileHandleForWriting.close()
+    node.guardProcess.waitUntilExit()
   }
 
   func pause(_ host: String, resume: Bool = false) {
-    lock.withLock { nodes[host] }?.signal(resume ? SIGCONT : SIGSTOP)
+    guard let node = lock.withLock({ nodes[host] }) else { return }
+    kill(node.pid, resume ? SIGCONT : SIGSTOP)
   }
 
   func shutdown() {
@@ -99,4 +154,7 @@ final class OrchestratorStandinPeers: @unchecked Sendable {
   }
 }
 
-enum OrchestratorStandinPeersError: Error { case noLeader([String]) }
+enum OrchestratorStandinPeersError: Error {
+  case noLeader([String])
+  case didNotStart(String, String)
+}
