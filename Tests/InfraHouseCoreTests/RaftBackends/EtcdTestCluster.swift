@@ -61,8 +61,8 @@ final class EtcdTestCluster: @unchecked Sendable {
       "--listen-client-urls", "http://\(host):\(clientPort)",
       "--advertise-client-urls", "http://\(host):\(clientPort)",
       "--initial-cluster", initial, "--initial-cluster-state", state,
-      "--initial-cluster-token", token, "--heartbeat-interval", "50",
-      "--election-timeout", "500",
+      "--initial-cluster-token", token, "--heartbeat-interval", "100",
+      "--election-timeout", "1000",
     ]
     let quoted = args.map { "'\($0)'" }.joined(separator: " ")
     // The guard: start etcd, say its pid, wait for stdin to close, kill it.

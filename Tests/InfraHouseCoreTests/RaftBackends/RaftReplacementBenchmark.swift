@@ -45,6 +45,9 @@ import Testing
     )
     var durations: [Double] = []
     for round in 1...rounds {
+      // A steady heartbeat first, so the replacement below lands at a random
+      // phase after a short beat (not after the previous round's long one).
+      steady = try await beat()
       let victim = try #require(steady.peers.first { $0.member && $0.state == "Follower" })
       let victimHost = try #require(instances.first { $0.id == victim.instanceID }?.ip)
       // Replace at a random phase of the heartbeat interval.

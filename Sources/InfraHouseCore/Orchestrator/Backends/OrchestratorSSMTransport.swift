@@ -4,22 +4,28 @@
 /// line of its own, so an HTTP 500 `{"Code":"ERROR","Message":...}` arrives whole.
 public struct OrchestratorSSMTransport: OrchestratorTransport {
   private let runner: any RemoteCommandRunner
-  /// The API port on the instance's loopback (3000 by default).
+  /// The API port on the instance (3000 by default).
   public let apiPort: Int
+  /// The address curl calls on the instance: `127.0.0.1` by default; nil
+  /// calls the peer's own address (an API bound to the private IP only).
+  public let apiHost: String?
   public let callTimeout: Duration
 
   public init(
-    runner: any RemoteCommandRunner, apiPort: Int = 3000, callTimeout: Duration = .seconds(10)
+    runner: any RemoteCommandRunner, apiPort: Int = 3000, apiHost: String? = "127.0.0.1",
+    callTimeout: Duration = .seconds(10)
   ) {
     self.runner = runner
     self.apiPort = apiPort
+    self.apiHost = apiHost
     self.callTimeout = callTimeout
   }
 
-  /// The shell command run on the instance for `path`.
-  public func command(for path: String) -> String {
+  /// The shell command run on the instance for `path` on the peer at `endpoint`.
+  public func command(for path: String, on endpoint: RaftPeerEndpoint? = nil) -> String {
     let seconds = max(1, Int(callTimeout.components.seconds))
-    let url = "http://127.0.0.1:\(apiPort)\(path)"
+    let host = apiHost ?? endpoint?.host ?? "127.0.0.1"
+    let url = "http://\(RaftAddress.join(host: host, port: apiPort))\(path)"
     return "curl -sS -m \(seconds) -w '\\n%{http_code}' \(Self.shellQuoted(url))"
   }
 
@@ -33,7 +39,8 @@ public struct OrchestratorSSMTransport: OrchestratorTransport {
     let result: RemoteCommandResult
     do {
       result = try await runner.run(
-        command(for: path), onInstance: instanceID, timeout: callTimeout + .seconds(20))
+        command(for: path, on: endpoint), onInstance: instanceID,
+        timeout: callTimeout + .seconds(20))
     } catch let error as RaftBackendError {
       throw error
     } catch {

@@ -45,7 +45,9 @@ public actor RaftHeartbeat {
   private var now: MonotonicInstant { MonotonicInstant(sinceOrigin: ContinuousClock.now - origin) }
 
   /// One heartbeat. Throws when discovery fails (no instances, no report),
-  /// or ``RaftHeartbeatError/alreadyRunning`` when called while a run is going.
+  /// `CancellationError` when cancelled after a change (the daemon's task
+  /// timeout; the history is kept), or ``RaftHeartbeatError/alreadyRunning``
+  /// when called while a run is going.
   public func run() async throws -> RaftReport {
     guard !running else { throw RaftHeartbeatError.alreadyRunning }
     running = true
@@ -67,6 +69,8 @@ public actor RaftHeartbeat {
       logger.notice(
         "raft: \(describe(change)) (\(plan.reason))", ["raft_action": describe(change)])
       let outcome = await perform(change, plan: plan, instances: instances)
+      // Cancelled (the scheduler's task timeout): stop here, the history is kept.
+      try Task.checkCancellation()
       switch outcome {
       case .failed, .notSettled:
         steps.append(RaftReconcileStep(change: change, reason: plan.reason, outcome: outcome))
@@ -132,7 +136,7 @@ public actor RaftHeartbeat {
         if case .alreadyInEffect(let m) = result { already = m }
         break
       } catch let error as RaftBackendError
-        where error.isTransientRefusal && ContinuousClock.now < deadline
+        where error.isTransientRefusal && ContinuousClock.now < deadline && !Task.isCancelled
       {
         // etcd refuses changes for 5 s after the membership changes: retry
         // within the settle time rather than wait a whole heartbeat.
@@ -153,7 +157,7 @@ public actor RaftHeartbeat {
     let deadline = ContinuousClock.now + configuration.settleTimeout
     var stable = 0
     var last = "no read yet"
-    while ContinuousClock.now < deadline {
+    while ContinuousClock.now < deadline && !Task.isCancelled {
       let poll = await poller.poll(instances)
       let findings = RaftReconcilePlanner.plan(
         RaftReconcileInput(

@@ -8,7 +8,9 @@ public struct RaftHeartbeatConfiguration: Sendable, Equatable {
   public var peerTimeout: Duration
   /// At most this many changes in one run (the planner's own limits still apply).
   public var maxStepsPerRun: Int
-  /// After a change, how long to wait for the cluster to show it and be stable.
+  /// After a change, how long to wait for the cluster to show it and be
+  /// stable (also the time etcd's 503 refusals are retried). Keep
+  /// `maxStepsPerRun` × this under the task's timeout (`[raft] timeout`, 25 s).
   public var settleTimeout: Duration
   /// How often the peers are re-read while settling.
   public var settlePollInterval: Duration
@@ -17,8 +19,8 @@ public struct RaftHeartbeatConfiguration: Sendable, Equatable {
 
   public init(
     reconcile: Bool = false, planner: RaftReconcileConfiguration = .init(),
-    peerTimeout: Duration = .seconds(5), maxStepsPerRun: Int = 4,
-    settleTimeout: Duration = .seconds(60), settlePollInterval: Duration = .seconds(1),
+    peerTimeout: Duration = .seconds(5), maxStepsPerRun: Int = 2,
+    settleTimeout: Duration = .seconds(10), settlePollInterval: Duration = .seconds(1),
     stableReads: Int = 2
   ) {
     self.reconcile = reconcile
