@@ -108,11 +108,11 @@ extension ConfigurationDecoder {
     }
     if lease != nil || table.lookup("lease") == nil,
       heartbeat != nil || table.lookup("heartbeat") == nil,
-      DurationSyntax.milliseconds(section.lease) < 3
+      DurationSyntax.milliseconds(section.lease) < 4
         * DurationSyntax.milliseconds(section.heartbeat)
     {
       let message =
-        "lock lease \(DurationSyntax.render(section.lease)) must be at least 3 heartbeats (heartbeat = \(DurationSyntax.render(section.heartbeat))), so a holder can miss two renewals"
+        "lock lease \(DurationSyntax.render(section.lease)) must be at least 4 heartbeats (heartbeat = \(DurationSyntax.render(section.heartbeat))): the holder fences itself at lease - 2 heartbeats, so it must be able to miss a renewal and still hold one heartbeat of margin"
       if let located = table.lookup("lease") ?? table.lookup("heartbeat") {
         report(message, at: located)
       } else {

@@ -108,7 +108,7 @@ public struct LockSection: Sendable, Equatable {
   public var name: String = "infrahoused"
   /// `partition_key`, default `ResourceId` (infrahouse-core's).
   public var partitionKey: String = "ResourceId"
-  /// `lease`, default 30 s; must be at least 3 heartbeats.
+  /// `lease`, default 30 s; must be at least 4 heartbeats (self-fencing is at lease - 2 heartbeats).
   public var lease: Duration = .seconds(30)
   /// `heartbeat`, default 5 s: the renewal interval.
   public var heartbeat: Duration = .seconds(5)

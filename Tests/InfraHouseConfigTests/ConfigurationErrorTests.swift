@@ -81,17 +81,18 @@ import Testing
     #expect(decode("[lock]\nenabled = false\n[runners]\n[raft]\n") != nil)
   }
 
-  @Test func lockLeaseMustCoverThreeHeartbeats() {
+  @Test func lockLeaseMustCoverFourHeartbeats() {
     let found = diagnostics("[lock]\nlease = \"10s\"\nheartbeat = \"5s\"\n")
     #expect(found.count == 1)
     #expect(
       found.first?.message.hasPrefix(
-        "lock lease 10s must be at least 3 heartbeats (heartbeat = 5s)") == true)
+        "lock lease 10s must be at least 4 heartbeats (heartbeat = 5s)") == true)
     #expect(found.first.map { "\($0.line):\($0.column)" } == "2:9")
     // The default lease (30s) against a long heartbeat is reported at the heartbeat.
     let heartbeatOnly = diagnostics("[lock]\nheartbeat = \"11s\"\n")
     #expect(heartbeatOnly.first.map { "\($0.line):\($0.column)" } == "2:13")
-    #expect(decode("[lock]\nlease = \"15s\"\nheartbeat = \"5s\"\n") != nil)
+    #expect(diagnostics("[lock]\nlease = \"15s\"\nheartbeat = \"5s\"\n").count == 1)
+    #expect(decode("[lock]\nlease = \"20s\"\nheartbeat = \"5s\"\n") != nil)
   }
 
   @Test func portsAndCounts() {

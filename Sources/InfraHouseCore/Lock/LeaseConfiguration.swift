@@ -17,14 +17,14 @@ public struct LeaseConfiguration: Sendable, Hashable {
   /// Why a configuration was refused.
   public enum Invalid: Error, Hashable, CustomStringConvertible {
     case nonPositive(String)
-    case leaseUnderThreeHeartbeats(lease: Duration, heartbeat: Duration)
+    case leaseUnderFourHeartbeats(lease: Duration, heartbeat: Duration)
     case emptyName
 
     public var description: String {
       switch self {
       case .nonPositive(let field): "\(field) must be positive"
-      case .leaseUnderThreeHeartbeats(let l, let h):
-        "lease (\(l)) must be at least 3 heartbeats (3 x \(h))"
+      case .leaseUnderFourHeartbeats(let l, let h):
+        "lease (\(l)) must be at least 4 heartbeats (4 x \(h)): the holder fences itself at lease - 2 heartbeats and renews every heartbeat"
       case .emptyName: "the lock name must not be empty"
       }
     }
@@ -42,8 +42,8 @@ public struct LeaseConfiguration: Sendable, Hashable {
     guard heartbeat > .zero else { throw .nonPositive("heartbeat") }
     guard poll > .zero else { throw .nonPositive("poll") }
     guard pollJitter >= .zero else { throw .nonPositive("poll_jitter") }
-    guard lease >= heartbeat * 3 else {
-      throw .leaseUnderThreeHeartbeats(lease: lease, heartbeat: heartbeat)
+    guard lease >= heartbeat * 4 else {
+      throw .leaseUnderFourHeartbeats(lease: lease, heartbeat: heartbeat)
     }
     self.name = name
     self.lease = lease

@@ -12,15 +12,15 @@ import Testing
     #expect(c.schema.partitionKey == "ResourceId")
   }
 
-  @Test func rejectsALeaseUnderThreeHeartbeats() {
+  @Test func rejectsALeaseUnderFourHeartbeats() {
     #expect(
-      throws: LeaseConfiguration.Invalid.leaseUnderThreeHeartbeats(
-        lease: .seconds(14), heartbeat: .seconds(5))
+      throws: LeaseConfiguration.Invalid.leaseUnderFourHeartbeats(
+        lease: .seconds(19), heartbeat: .seconds(5))
     ) {
-      try LeaseConfiguration(name: "x", lease: .seconds(14), heartbeat: .seconds(5))
+      try LeaseConfiguration(name: "x", lease: .seconds(19), heartbeat: .seconds(5))
     }
     #expect(
-      (try? LeaseConfiguration(name: "x", lease: .seconds(15), heartbeat: .seconds(5))) != nil)
+      (try? LeaseConfiguration(name: "x", lease: .seconds(20), heartbeat: .seconds(5))) != nil)
   }
 
   @Test func rejectsEmptyNameAndNonPositiveDurations() {
@@ -34,9 +34,9 @@ import Testing
   }
 
   @Test func leaseSecondsRoundUp() throws {
-    let c = try LeaseConfiguration(name: "x", lease: .milliseconds(15_500), heartbeat: .seconds(5))
-    #expect(c.leaseMilliseconds == 15_500)
-    #expect(c.leaseSecondsRoundedUp == 16)
+    let c = try LeaseConfiguration(name: "x", lease: .milliseconds(20_500), heartbeat: .seconds(5))
+    #expect(c.leaseMilliseconds == 20_500)
+    #expect(c.leaseSecondsRoundedUp == 21)
   }
 }
 
