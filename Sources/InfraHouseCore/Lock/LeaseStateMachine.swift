@@ -436,11 +436,10 @@ public struct LeaseStateMachine: Sendable {
       var allValues = values
       allValues[":rel"] = .integer(1)
       allValues[":zero"] = .integer(0)
+      let update = "SET #rel = :rel, #exp = :zero"
       let write = LockWrite(
-        operation: .update(
-          key: configuration.schema.lockKey(configuration.name),
-          updateExpression: "SET #rel = :rel, #exp = :zero"),
-        condition: condition, names: expressionNames, values: allValues)
+        operation: .update(key: configuration.schema.lockKey(configuration.name), updateExpression: update),
+        condition: condition, names: usedNames(in: condition + " " + update), values: allValues)
       phase = .releasing(id: id)
       return Action(request: LockRequest(id: id, kind: .release(write)))
     case .acquiring, .resolvingAcquire, .releasing:
