@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --build-tests
 test -x .build/debug/infrahoused
-swift test --skip-build 2>&1
+swift test --skip-build --no-parallel 2>&1

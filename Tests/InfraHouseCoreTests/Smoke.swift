@@ -1,4 +1,0 @@
-import Testing
-@testable import InfraHouseCore
-
-@Test func InfraHouseCoreBuilds() {}
