@@ -169,9 +169,11 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 }
 
 /// Runs the executable with `arguments` and optional stdin: (exit code, stdout, stderr).
-func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async -> (
-  Int32, String, String
-) {
+func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async
+  -> (
+    Int32, String, String
+  )
+{
   await offPool { runCLIBlocking(arguments, stdin: stdin, environment: environment) }
 }
 

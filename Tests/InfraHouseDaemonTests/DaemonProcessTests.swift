@@ -41,7 +41,10 @@ let baseConfig = """
   @Test func sighupReloadsAValidConfigAndKeepsTheOldOneOnAnInvalidOne() async throws {
     let daemon = try DaemonUnderTest(config: baseConfig)
     #expect(await waitUntil { daemon.notify.states.contains("READY=1") })
-    #expect(await waitUntil { await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tick") })
+    #expect(
+      await waitUntil {
+        await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tick")
+      })
 
     try daemon.rewriteConfig(
       baseConfig + """
@@ -55,7 +58,10 @@ let baseConfig = """
     #expect(await waitUntil { daemon.notify.states.filter { $0 == "READY=1" }.count == 2 })
     let afterReload = daemon.notify.states.suffix(2)
     #expect(Array(afterReload) == ["RELOADING=1", "READY=1"])
-    #expect(await waitUntil { await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tock") })
+    #expect(
+      await waitUntil {
+        await daemon.cli(["status", "--socket", daemon.socketPath]).1.contains("tock")
+      })
     #expect(daemon.notify.messages.contains { $0.text.contains("MONOTONIC_USEC=") })
 
     // An invalid file: the error names file:line:column, the old tasks keep running.
@@ -107,7 +113,8 @@ let baseConfig = """
     // No ping for 1.2 s, three times the interval systemd would allow.
     #expect(during == before)
     // Once the scheduler answers again, pings resume.
-    #expect(await waitUntil(5) { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count > during })
+    #expect(
+      await waitUntil(5) { daemon.notify.states.filter { $0 == "WATCHDOG=1" }.count > during })
     daemon.signal(SIGTERM)
     #expect(await daemon.waitForExit(seconds: 10) == 0)
   }

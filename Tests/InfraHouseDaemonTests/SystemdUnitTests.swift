@@ -15,10 +15,10 @@ import Testing
   }
 
   func run(_ arguments: [String]) async throws -> (Int32, String) {
-        try await offPool { Result { try runBlocking(arguments) } }.get()
-    }
+    try await offPool { Result { try runBlocking(arguments) } }.get()
+  }
 
-    func runBlocking(_ arguments: [String]) throws -> (Int32, String) {
+  func runBlocking(_ arguments: [String]) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
     process.arguments = arguments

@@ -110,27 +110,8 @@ public struct RunnerPage: Sendable, Hashable, Decodable {
 
   /// Decodes a page, turning every failure into a ``Malformed`` that says what was wrong.
   public static func decode(_ data: Data) throws(Malformed) -> RunnerPage {
-    do {
-      return try JSONDecoder().decode(RunnerPage.self, from: data)
-    } catch let error as DecodingError {
-      switch error {
-      case .keyNotFound(let key, let context)
-      where context.codingPath.isEmpty && key.stringValue == "runners":
-        throw .missingRunners
-      case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-        throw .notJSON("the body is not a JSON object")
-      case .typeMismatch(_, let context) where context.codingPath.count == 1:
-        throw .missingRunners
-      case .valueNotFound(_, let context) where context.codingPath.count <= 1:
-        throw .missingRunners
-      case .dataCorrupted(let context) where context.codingPath.isEmpty:
-        throw .notJSON(context.debugDescription)
-      default:
-        throw .badRunner(Self.describe(error))
-      }
-    } catch {
-      throw .notJSON(String(describing: error))
-    }
+    var reader = RunnerJSONReader(Array(data))
+    return try reader.page()
   }
 
   private static func describe(_ error: DecodingError) -> String {
@@ -157,6 +138,7 @@ public struct RunnerPage: Sendable, Hashable, Decodable {
 extension Runner {
   /// Decodes one runner (`GET .../runners/{id}`).
   public static func decode(_ data: Data) throws -> Runner {
-    try JSONDecoder().decode(Runner.self, from: data)
+    var reader = RunnerJSONReader(Array(data))
+    return try reader.singleRunner()
   }
 }

@@ -140,7 +140,7 @@ extension JSONValue {
   }
 }
 
-private struct JSONParser {
+struct JSONParser {
   let bytes: [UInt8]
   var i = 0
 

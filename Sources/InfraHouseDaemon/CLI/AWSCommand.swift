@@ -29,9 +29,13 @@ enum AWSCommand {
       }
     }
     let me = try await awsWhoAmI(
-      roleArn: roleArn ?? section.roleArn, region: region ?? section.region, endpoint: section.endpointURL,
+      roleArn: roleArn ?? section.roleArn, region: region ?? section.region,
+      endpoint: section.endpointURL,
       profile: section.profile)
-    POSIX.writeAll(1, "account:  \(me.account)\narn:      \(me.arn)\nprovider: \(me.provider)\nregion:   \(me.region)\n")
+    POSIX.writeAll(
+      1,
+      "account:  \(me.account)\narn:      \(me.arn)\nprovider: \(me.provider)\nregion:   \(me.region)\n"
+    )
     return 0
   }
 }

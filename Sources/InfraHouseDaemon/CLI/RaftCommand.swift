@@ -26,7 +26,8 @@ enum RaftCommand {
       throw UsageError("unknown raft subcommand '\(sub)'; expected status or reconcile")
     }
     if sub == "reconcile" && !dryRun {
-      throw UsageError("raft reconcile only runs with --dry-run; the daemon's task makes the changes")
+      throw UsageError(
+        "raft reconcile only runs with --dry-run; the daemon's task makes the changes")
     }
     let configuration: DaemonConfiguration
     switch ConfigFiles.source(path: configPath)() {
@@ -53,7 +54,9 @@ enum RaftCommand {
 
   /// One row per peer: address, instance, state, healthy, the leader it sees.
   static func table(_ peers: [RaftPeerRow]) -> String {
-    var rows = [["ADDRESS", "INSTANCE", "LIFECYCLE", "MEMBER", "STATE", "HEALTHY", "LEADER SEEN", "ERROR"]]
+    var rows = [
+      ["ADDRESS", "INSTANCE", "LIFECYCLE", "MEMBER", "STATE", "HEALTHY", "LEADER SEEN", "ERROR"]
+    ]
     for p in peers {
       rows.append([
         p.address, p.instanceID, p.lifecycleState, p.member ? "yes" : "no",
@@ -64,8 +67,10 @@ enum RaftCommand {
     var widths = [Int](repeating: 0, count: rows[0].count)
     for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
     return rows.map { row in
-      row.enumerated().map { i, c in i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }
-        .joined()
+      row.enumerated().map { i, c in
+        i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
+      }
+      .joined()
     }.joined(separator: "\n") + "\n"
   }
 }

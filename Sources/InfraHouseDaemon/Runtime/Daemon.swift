@@ -81,7 +81,8 @@ public actor Daemon {
     gate = lock.map { LeaseGate(service: $0) } ?? ClosedGate()
     let scheduler = Scheduler(gate: gate, logger: logger)
     self.scheduler = scheduler
-    await scheduler.apply(JobFactory.specs(for: configuration, gate: gate, board: board, logger: logger))
+    await scheduler.apply(
+      JobFactory.specs(for: configuration, gate: gate, board: board, logger: logger))
 
     let socketPath = configuration.daemon.runtimeDirectory + "/control.sock"
     do {
@@ -201,7 +202,11 @@ public actor Daemon {
     out += "log level: \(logger.level.rawValue)\n"
     guard let scheduler else { return out }
     let jobs = await scheduler.snapshot()
-    if let lock { out += await lock.statusReport() } else { out += "exclusive gate: \(await gate.describe())\n" }
+    if let lock {
+      out += await lock.statusReport()
+    } else {
+      out += "exclusive gate: \(await gate.describe())\n"
+    }
     for entry in board.all { out += "\(entry.topic): \(entry.line)\n" }
     out += "tasks: \(jobs.count)\n"
     out += StatusFormat.table(jobs, now: now)

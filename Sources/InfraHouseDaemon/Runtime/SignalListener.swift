@@ -51,7 +51,8 @@ public final class SignalListener: @unchecked Sendable {
     }
     let readEnd = fds[0]
     signalPipeWriteEnd = fds[1]
-    source = DispatchSource.makeReadSource(fileDescriptor: readEnd, queue: DispatchQueue(label: "infrahoused.signals"))
+    source = DispatchSource.makeReadSource(
+      fileDescriptor: readEnd, queue: DispatchQueue(label: "infrahoused.signals"))
     source.setEventHandler { @Sendable in
       var buffer = [UInt8](repeating: 0, count: 64)
       while true {

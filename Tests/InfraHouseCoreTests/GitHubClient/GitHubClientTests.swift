@@ -17,9 +17,13 @@ struct GitHubStandin: Sendable {
   let server: StandinServer
   var base: String { "http://127.0.0.1:\(server.port)" }
 
-  static func start(runners: Int, token: String = "good-token", extra: [String] = []) async throws -> GitHubStandin {
+  static func start(runners: Int, token: String = "good-token", extra: [String] = []) async throws
+    -> GitHubStandin
+  {
     let server = try await offCooperativePool {
-      try StandinServer(script: "github_api.py", arguments: ["0", "--runners", String(runners), "--token", token] + extra)
+      try StandinServer(
+        script: "github_api.py",
+        arguments: ["0", "--runners", String(runners), "--token", token] + extra)
     }
     return GitHubStandin(server: server)
   }
@@ -33,16 +37,22 @@ struct GitHubStandin: Sendable {
 
   /// Calls a `/_control/...` endpoint.
   @discardableResult
-  func control(_ method: String, _ path: String, _ body: String = "{}") async throws -> [String: Any] {
+  func control(_ method: String, _ path: String, _ body: String = "{}") async throws -> [String:
+    Any]
+  {
     let response = try await HTTPClient.shared.execute(
-      HTTPRequest(method: method, url: base + path, headers: ["Content-Type": "application/json"], body: Array(body.utf8)))
+      HTTPRequest(
+        method: method, url: base + path, headers: ["Content-Type": "application/json"],
+        body: Array(body.utf8)))
     return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
   }
 
   /// The (method, path) of every API request the stand-in served since the last reset.
   func requests() async throws -> [(String, String, Int)] {
     let stats = try await control("GET", "/_control/stats")
-    return (stats["requests"] as? [[Any]] ?? []).map { ($0[0] as! String, $0[1] as! String, $0[2] as! Int) }
+    return (stats["requests"] as? [[Any]] ?? []).map {
+      ($0[0] as! String, $0[1] as! String, $0[2] as! Int)
+    }
   }
 }
 
@@ -59,7 +69,8 @@ struct GitHubStandin: Sendable {
 
     // find(label:) stops once found: the first page holds runner 1, so one request.
     try await standin.control("POST", "/_control/reset-stats")
-    let found = try await standin.actions().find(label: "instance_id:i-\(String(repeating: "0", count: 16))1")
+    let found = try await standin.actions().find(
+      label: "instance_id:i-\(String(repeating: "0", count: 16))1")
     #expect(found?.id == 1)
     #expect(try await standin.requests().count == 1)
 
@@ -110,7 +121,8 @@ struct GitHubStandin: Sendable {
   @Test func aSecondaryLimitWithRetryAfterIsWaitedOut() async throws {
     let standin = try await GitHubStandin.start(runners: 3)
     defer { standin.server.stop() }
-    try await standin.control("POST", "/_control/fault/secondary_limit", #"{"count": 1, "retry_after": 1}"#)
+    try await standin.control(
+      "POST", "/_control/fault/secondary_limit", #"{"count": 1, "retry_after": 1}"#)
     var count = 0
     for try await _ in standin.actions().runners() { count += 1 }
     #expect(count == 3)
@@ -118,7 +130,8 @@ struct GitHubStandin: Sendable {
     #expect(statuses == [403, 200])
 
     // With a deadline the wait does not fit into, the call ends with a clear error.
-    try await standin.control("POST", "/_control/fault/secondary_limit", #"{"count": 1, "retry_after": 120}"#)
+    try await standin.control(
+      "POST", "/_control/fault/secondary_limit", #"{"count": 1, "retry_after": 120}"#)
     do {
       for try await _ in standin.actions().runners(deadline: .now + .seconds(5)) {}
       Issue.record("a two-minute retry-after was waited for within a 5 s budget")
@@ -149,7 +162,8 @@ struct GitHubStandin: Sendable {
     let standin = try await GitHubStandin.start(runners: 250)
     defer { standin.server.stop() }
     for kind in ["bad_json", "missing_runners"] {
-      try await standin.control("POST", "/_control/fault/malformed_page", #"{"count": 1, "page": 2, "kind": "\#(kind)"}"#)
+      try await standin.control(
+        "POST", "/_control/fault/malformed_page", #"{"count": 1, "page": 2, "kind": "\#(kind)"}"#)
       var seen = 0
       do {
         for try await _ in standin.actions().runners() { seen += 1 }
@@ -186,8 +200,10 @@ struct GitHubStandin: Sendable {
     let transport = GitHubTransport(baseURL: standin.base, http: HTTPClient())
     let pem = try Data(contentsOf: URL(fileURLWithPath: dir + "/key.pem"))
     let tokens = try GitHubAppTokens(
-      appID: "4242", privateKeyPEM: Array(pem), organization: "acme", installationID: nil, transport: transport)
-    let actions = GitHubActions(client: GitHubClient(transport: transport, credentials: tokens), scope: .organization("acme"))
+      appID: "4242", privateKeyPEM: Array(pem), organization: "acme", installationID: nil,
+      transport: transport)
+    let actions = GitHubActions(
+      client: GitHubClient(transport: transport, credentials: tokens), scope: .organization("acme"))
     var count = 0
     for try await _ in actions.runners() { count += 1 }
     #expect(count == 4)
@@ -207,7 +223,8 @@ struct GitHubStandin: Sendable {
       return 0
     }
     let other = try GitHubAppTokens(
-      appID: "4242", privateKeyPEM: Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/other.pem"))),
+      appID: "4242",
+      privateKeyPEM: Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/other.pem"))),
       organization: "acme", installationID: nil, transport: transport)
     await #expect(throws: GitHubAPIError.self) { _ = try await other.token() }
   }

@@ -12,52 +12,77 @@ import Testing
     let images = try await ec2.query("DescribeImages", [("Owner.1", "amazon")])
     let image = try #require(images.child("imagesSet")?.children("item").first?.string("imageId"))
     let root = try await ec2.query(
-      "RunInstances", [("ImageId", image), ("MinCount", String(count)), ("MaxCount", String(count)), ("InstanceType", "t3.micro")])
-    let ids = root.child("instancesSet")?.children("item").compactMap { $0.string("instanceId") } ?? []
+      "RunInstances",
+      [
+        ("ImageId", image), ("MinCount", String(count)), ("MaxCount", String(count)),
+        ("InstanceType", "t3.micro"),
+      ])
+    let ids =
+      root.child("instancesSet")?.children("item").compactMap { $0.string("instanceId") } ?? []
     return (session, ids)
   }
 
   @discardableResult
-  func addRunner(_ standin: GitHubStandin, name: String, status: String, busy: Bool = false, labels: [String]) async throws -> Int {
+  func addRunner(
+    _ standin: GitHubStandin, name: String, status: String, busy: Bool = false, labels: [String]
+  ) async throws -> Int {
     let labelJSON = labels.map { "\"\($0)\"" }.joined(separator: ",")
     let runner = try await standin.control(
-      "POST", "/_control/add/orgs/acme", #"{"name":"\#(name)","status":"\#(status)","busy":\#(busy),"labels":[\#(labelJSON)]}"#)
+      "POST", "/_control/add/orgs/acme",
+      #"{"name":"\#(name)","status":"\#(status)","busy":\#(busy),"labels":[\#(labelJSON)]}"#)
     return try #require(runner["id"] as? Int)
   }
 
   @Test func orphansGoOfflineWaitsForGraceBusyAndOutOfScopeAreNeverTouched() async throws {
     let (session, ids) = try await motoInstances(count: 3)
-    _ = try await session.client(.ec2).query("TerminateInstances", [("InstanceId.1", ids[0]), ("InstanceId.2", ids[2])])
+    _ = try await session.client(.ec2).query(
+      "TerminateInstances", [("InstanceId.1", ids[0]), ("InstanceId.2", ids[2])])
     let standin = try await GitHubStandin.start(runners: 0)
     defer { standin.server.stop() }
-    let orphan = try await addRunner(standin, name: "ci-orphan", status: "offline", labels: ["ci", "instance_id:\(ids[0])"])
-    let alive = try await addRunner(standin, name: "ci-alive", status: "offline", labels: ["ci", "instance_id:\(ids[1])"])
-    let busyOrphan = try await addRunner(standin, name: "ci-busy", status: "online", busy: true, labels: ["ci", "instance_id:\(ids[2])"])
-    let foreign = try await addRunner(standin, name: "other", status: "offline", labels: ["instance_id:\(ids[0])"])
-    let ghost = try await addRunner(standin, name: "ci-ghost", status: "offline", labels: ["ci", "instance_id:i-0123456789abcdef0"])
+    let orphan = try await addRunner(
+      standin, name: "ci-orphan", status: "offline", labels: ["ci", "instance_id:\(ids[0])"])
+    let alive = try await addRunner(
+      standin, name: "ci-alive", status: "offline", labels: ["ci", "instance_id:\(ids[1])"])
+    let busyOrphan = try await addRunner(
+      standin, name: "ci-busy", status: "online", busy: true,
+      labels: ["ci", "instance_id:\(ids[2])"])
+    let foreign = try await addRunner(
+      standin, name: "other", status: "offline", labels: ["instance_id:\(ids[0])"])
+    let ghost = try await addRunner(
+      standin, name: "ci-ghost", status: "offline",
+      labels: ["ci", "instance_id:i-0123456789abcdef0"])
 
     let dir = NSTemporaryDirectory() + "hk-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     func housekeeper(dryRun: Bool) -> RunnerHousekeeper {
       RunnerHousekeeper(
-        actions: standin.actions(), policy: DeregistrationPolicy(requiredLabels: ["ci"], namePrefix: "ci-"),
-        instances: EC2InstanceStateLookup(session: session), stateFile: dir + "/runners.json", dryRun: dryRun,
+        actions: standin.actions(),
+        policy: DeregistrationPolicy(requiredLabels: ["ci"], namePrefix: "ci-"),
+        instances: EC2InstanceStateLookup(session: session), stateFile: dir + "/runners.json",
+        dryRun: dryRun,
         logger: Logger(label: "test", level: .critical))
     }
 
     // A dry run decides but deletes nothing and keeps no history.
     let dry = try await housekeeper(dryRun: true).sweep(now: 1_000_000)
-    #expect(Set(dry.results.filter { $0.outcome == .wouldDeregister }.map(\.runner.id)) == [orphan, ghost])
+    #expect(
+      Set(dry.results.filter { $0.outcome == .wouldDeregister }.map(\.runner.id)) == [
+        orphan, ghost,
+      ])
     #expect(try await standin.requests().allSatisfy { $0.0 != "DELETE" })
     #expect(!FileManager.default.fileExists(atPath: dir + "/runners.json"))
 
     // First real pass: orphans (terminated, and unknown to EC2) go at once.
     let first = try await housekeeper(dryRun: false).sweep(now: 1_000_000)
-    #expect(Set(first.results.filter { $0.outcome == .deregistered }.map(\.runner.id)) == [orphan, ghost])
+    #expect(
+      Set(first.results.filter { $0.outcome == .deregistered }.map(\.runner.id)) == [orphan, ghost])
     #expect(first.inScope == 4)
     let deleted = try await standin.requests().filter { $0.0 == "DELETE" }.map(\.1)
-    #expect(Set(deleted) == ["/orgs/acme/actions/runners/\(orphan)", "/orgs/acme/actions/runners/\(ghost)"])
+    #expect(
+      Set(deleted) == [
+        "/orgs/acme/actions/runners/\(orphan)", "/orgs/acme/actions/runners/\(ghost)",
+      ])
     // Every DELETE came right after a fresh GET of the same runner.
     let calls = try await standin.requests().map { "\($0.0) \($0.1)" }
     for path in deleted {

@@ -9,7 +9,9 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
   public var requestID: String?
   public var documentationURL: String?
 
-  public init(call: String, status: Int, message: String, requestID: String?, documentationURL: String? = nil) {
+  public init(
+    call: String, status: Int, message: String, requestID: String?, documentationURL: String? = nil
+  ) {
     self.call = call
     self.status = status
     self.message = message
@@ -36,7 +38,8 @@ public struct GitHubRateLimitExceeded: Error, Sendable, Equatable, CustomStringC
       case .primary: "the primary rate limit is spent"
       case .secondaryRetryAfter, .secondaryBackoff: "a secondary rate limit was hit"
       }
-    return "GitHub API \(call): \(what); the reset is \(wouldWait) away, beyond this run's budget: ending the run"
+    return
+      "GitHub API \(call): \(what); the reset is \(wouldWait) away, beyond this run's budget: ending the run"
   }
 }
 

@@ -48,19 +48,24 @@ public struct GitHubActions: Sendable {
   }
 
   /// All runners, page by page (`per_page` is capped at GitHub's maximum of 100).
-  public func runners(perPage: Int = 100, deadline: ContinuousClock.Instant? = nil) -> RunnerSequence {
+  public func runners(perPage: Int = 100, deadline: ContinuousClock.Instant? = nil)
+    -> RunnerSequence
+  {
     RunnerSequence(
-      client: client, firstPage: "\(scope.runnersPath)?per_page=\(min(max(perPage, 1), 100))", deadline: deadline)
+      client: client, firstPage: "\(scope.runnersPath)?per_page=\(min(max(perPage, 1), 100))",
+      deadline: deadline)
   }
 
   /// The runners carrying `label`, lazily.
-  public func runners(label: String, deadline: ContinuousClock.Instant? = nil) -> some AsyncSequence<Runner, any Error>
+  public func runners(label: String, deadline: ContinuousClock.Instant? = nil)
+    -> some AsyncSequence<Runner, any Error>
   {
     runners(deadline: deadline).filter { $0.labelNames.contains(label) }
   }
 
   /// The first runner carrying `label`; pages after the one it is on are never fetched.
-  public func find(label: String, deadline: ContinuousClock.Instant? = nil) async throws -> Runner? {
+  public func find(label: String, deadline: ContinuousClock.Instant? = nil) async throws -> Runner?
+  {
     for try await runner in runners(deadline: deadline) where runner.labelNames.contains(label) {
       return runner
     }
@@ -76,17 +81,22 @@ public struct GitHubActions: Sendable {
       return try Runner.decode(Data(response.body))
     } catch {
       throw GitHubMalformedResponse(
-        call: "GET \(path)", problem: String(describing: error), requestID: response.headers["x-github-request-id"])
+        call: "GET \(path)", problem: String(describing: error),
+        requestID: response.headers["x-github-request-id"])
     }
   }
 
   /// Deregisters a runner: 204 deleted, 404 already gone, 422 refused; anything
   /// else throws ``GitHubAPIError`` with the request id.
-  public func deregister(id: Int, deadline: ContinuousClock.Instant? = nil) async throws -> DeregistrationOutcome {
-    let response = try await client.send("DELETE", "\(scope.runnersPath)/\(id)", accept: [404, 422], deadline: deadline)
+  public func deregister(id: Int, deadline: ContinuousClock.Instant? = nil) async throws
+    -> DeregistrationOutcome
+  {
+    let response = try await client.send(
+      "DELETE", "\(scope.runnersPath)/\(id)", accept: [404, 422], deadline: deadline)
     switch response.status {
     case 404: return .alreadyGone
-    case 422: return .refused(GitHubTransport.errorBody(response)?.message ?? "Unprocessable Entity")
+    case 422:
+      return .refused(GitHubTransport.errorBody(response)?.message ?? "Unprocessable Entity")
     default: return .deleted
     }
   }
@@ -105,7 +115,8 @@ public struct GitHubActions: Sendable {
       let expiry = ISO8601Seconds.parse(body.expires_at)
     else {
       throw GitHubMalformedResponse(
-        call: "POST \(path)", problem: "no token or expires_at", requestID: response.headers["x-github-request-id"])
+        call: "POST \(path)", problem: "no token or expires_at",
+        requestID: response.headers["x-github-request-id"])
     }
     return (body.token, expiry)
   }
@@ -152,7 +163,8 @@ public struct RunnerSequence: AsyncSequence, Sendable {
             problem: error.description, requestID: response.headers["x-github-request-id"])
         }
         index = 0
-        next = response.headers.values(for: "link").lazy.compactMap { parseLinkHeader($0)["next"] }.first
+        next =
+          response.headers.values(for: "link").lazy.compactMap { parseLinkHeader($0)["next"] }.first
       }
       defer { index += 1 }
       return page[index]

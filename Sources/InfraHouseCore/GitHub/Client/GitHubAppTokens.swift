@@ -30,7 +30,9 @@ public actor GitHubAppTokens: GitHubTokenSource {
   }
 
   public func token() async throws -> String {
-    if let cached, cached.expiresAt - Self.refreshMargin > wallClockSeconds() { return cached.token }
+    if let cached, cached.expiresAt - Self.refreshMargin > wallClockSeconds() {
+      return cached.token
+    }
     if let refreshing { return try await refreshing.value.token }
     let task = Task { try await self.fetch() }
     refreshing = task
@@ -51,8 +53,11 @@ public actor GitHubAppTokens: GitHubTokenSource {
   private func fetch() async throws -> (token: String, expiresAt: Int64) {
     let bearer = try jwt.make(now: wallClockSeconds()).token
     if installationID == nil {
-      let response = try await api.send(method: "GET", path: "/orgs/\(organization)/installation", bearer: bearer)
-      guard let installation = try? JSONDecoder().decode(Installation.self, from: Data(response.body)) else {
+      let response = try await api.send(
+        method: "GET", path: "/orgs/\(organization)/installation", bearer: bearer)
+      guard
+        let installation = try? JSONDecoder().decode(Installation.self, from: Data(response.body))
+      else {
         throw GitHubMalformedResponse(
           call: "GET /orgs/\(organization)/installation", problem: "no installation id",
           requestID: response.headers["x-github-request-id"])
@@ -65,7 +70,8 @@ public actor GitHubAppTokens: GitHubTokenSource {
       let expiry = ISO8601Seconds.parse(access.expires_at)
     else {
       throw GitHubMalformedResponse(
-        call: "POST \(path)", problem: "no token or expires_at", requestID: response.headers["x-github-request-id"])
+        call: "POST \(path)", problem: "no token or expires_at",
+        requestID: response.headers["x-github-request-id"])
     }
     return (access.token, expiry)
   }
@@ -75,7 +81,9 @@ public actor GitHubAppTokens: GitHubTokenSource {
 enum ISO8601Seconds {
   static func parse(_ text: String) -> Int64? {
     let b = Array(text.utf8)
-    guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58 else { return nil }
+    guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58 else {
+      return nil
+    }
     func num(_ r: Range<Int>) -> Int64? {
       var v: Int64 = 0
       for i in r {

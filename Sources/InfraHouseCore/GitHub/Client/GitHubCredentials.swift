@@ -35,16 +35,20 @@ public struct StaticGitHubToken: GitHubTokenSource {
     guard let bytes = FileReader.read(path) else {
       throw GitHubCredentialsError(description: "cannot read the GitHub token file \(path)")
     }
-    let token = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
+    let token =
+      String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
       .map { String($0.filter { !$0.isWhitespace }) } ?? ""
-    guard !token.isEmpty else { throw GitHubCredentialsError(description: "the GitHub token file \(path) is empty") }
+    guard !token.isEmpty else {
+      throw GitHubCredentialsError(description: "the GitHub token file \(path) is empty")
+    }
     return StaticGitHubToken(token: token, origin: "token file \(path)")
   }
 
   /// The environment variable `name`.
   public static func environment(_ name: String) throws -> StaticGitHubToken {
     guard let raw = getenv(name), case let token = String(cString: raw), !token.isEmpty else {
-      throw GitHubCredentialsError(description: "the environment variable \(name) (GitHub token) is not set")
+      throw GitHubCredentialsError(
+        description: "the environment variable \(name) (GitHub token) is not set")
     }
     return StaticGitHubToken(token: token, origin: "environment variable \(name)")
   }

@@ -28,14 +28,16 @@ public struct GitHubTransport: Sendable {
   /// in 200..<300 and in `accept` are returned; any other is thrown as
   /// ``GitHubAPIError``.
   public func send(
-    method: String, path target: String, bearer: String, body: [UInt8]? = nil, accept: Set<Int> = [],
+    method: String, path target: String, bearer: String, body: [UInt8]? = nil,
+    accept: Set<Int> = [],
     deadline: ContinuousClock.Instant? = nil
   ) async throws -> HTTPResponse {
     let url: String
     if target.hasPrefix("http://") || target.hasPrefix("https://") {
       // Never send the token to a host other than the API's.
       guard target.hasPrefix(baseURL + "/") else {
-        throw GitHubMalformedResponse(call: "\(method) \(target)", problem: "link to another host refused", requestID: nil)
+        throw GitHubMalformedResponse(
+          call: "\(method) \(target)", problem: "link to another host refused", requestID: nil)
       }
       url = target
     } else {
@@ -58,7 +60,8 @@ public struct GitHubTransport: Sendable {
       let message = Self.errorBody(response)?.message
       let budgetLeft = deadline.map { $0 - ContinuousClock.now } ?? defaultBudget
       let decision = GitHubRateLimitPolicy.decide(
-        status: response.status, headers: limits, message: message, nowEpochSeconds: wallClockSeconds(),
+        status: response.status, headers: limits, message: message,
+        nowEpochSeconds: wallClockSeconds(),
         budgetLeft: budgetLeft, consecutiveSecondaryLimits: secondaryInARow)
       if (200..<300).contains(response.status) || accept.contains(response.status) {
         switch decision {
@@ -79,7 +82,8 @@ public struct GitHubTransport: Sendable {
         throw GitHubAPIError(
           call: call, status: response.status,
           message: error?.message ?? Self.statusText(response.status),
-          requestID: response.headers["x-github-request-id"], documentationURL: error?.documentation_url)
+          requestID: response.headers["x-github-request-id"],
+          documentationURL: error?.documentation_url)
       }
     }
   }
@@ -122,7 +126,9 @@ actor GitHubRateLimiter {
     if heldUntil.map({ $0 < until }) ?? true { heldUntil = until }
   }
 
-  func waitIfHeld(call: String, deadline: ContinuousClock.Instant?, defaultBudget: Duration) async throws {
+  func waitIfHeld(call: String, deadline: ContinuousClock.Instant?, defaultBudget: Duration)
+    async throws
+  {
     guard let until = heldUntil else { return }
     let now = ContinuousClock.now
     guard until > now else {
@@ -130,7 +136,9 @@ actor GitHubRateLimiter {
       return
     }
     let limit = deadline ?? now + defaultBudget
-    if until > limit { throw GitHubRateLimitExceeded(call: call, kind: .primary, wouldWait: until - now) }
+    if until > limit {
+      throw GitHubRateLimitExceeded(call: call, kind: .primary, wouldWait: until - now)
+    }
     try await Task.sleep(until: until, clock: .continuous)
   }
 }

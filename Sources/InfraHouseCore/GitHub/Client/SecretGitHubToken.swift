@@ -14,7 +14,8 @@ public actor SecretGitHubToken: GitHubTokenSource {
 
   public func token() async throws -> String {
     if let cached, ContinuousClock.now - cached.at < maxAge { return cached.token }
-    guard let value = try await secret.value(), case let token = value.filter({ !$0.isWhitespace }), !token.isEmpty
+    guard let value = try await secret.value(), case let token = value.filter({ !$0.isWhitespace }),
+      !token.isEmpty
     else {
       throw GitHubCredentialsError(description: "the secret \(secret.name) holds no GitHub token")
     }

@@ -37,14 +37,16 @@ public struct RunnerHousekeeper: Sendable {
   }
 
   /// Runs one pass; `now` is wall-clock epoch seconds (the history's time base).
-  public func sweep(now: Int64 = wallClockSeconds(), deadline: ContinuousClock.Instant? = nil) async throws
+  public func sweep(now: Int64 = wallClockSeconds(), deadline: ContinuousClock.Instant? = nil)
+    async throws
     -> SweepReport
   {
     var runners: [Runner] = []
     for try await runner in actions.runners(deadline: deadline) { runners.append(runner) }
 
     var states: [String: EC2InstanceState] = [:]
-    let named = runners.filter { $0.status == .offline && policy.inScope($0) }.compactMap(\.instanceID)
+    let named = runners.filter { $0.status == .offline && policy.inScope($0) }.compactMap(
+      \.instanceID)
     if let instances, !named.isEmpty {
       do {
         states = try await instances.states(of: named)
@@ -63,12 +65,16 @@ public struct RunnerHousekeeper: Sendable {
       if case .keep(let why) = decision.verdict, why != .outOfScope {
         logger.debug(
           "keeping runner \(decision.runner.name)",
-          ["runner_id": String(decision.runner.id), "runner_name": decision.runner.name, "reason": why.code])
+          [
+            "runner_id": String(decision.runner.id), "runner_name": decision.runner.name,
+            "reason": why.code,
+          ])
       }
     }
 
     let chosen = plan.deregistrations
-    let results = await withTaskGroup(of: SweepReport.Result.self) { group -> [SweepReport.Result] in
+    let results = await withTaskGroup(of: SweepReport.Result.self) {
+      group -> [SweepReport.Result] in
       var collected: [SweepReport.Result] = []
       var iterator = chosen.makeIterator()
       var running = 0
@@ -78,16 +84,21 @@ public struct RunnerHousekeeper: Sendable {
       }
       while let result = await group.next() {
         collected.append(result)
-        if let next = iterator.next() { group.addTask { await self.deregister(next, deadline: deadline) } }
+        if let next = iterator.next() {
+          group.addTask { await self.deregister(next, deadline: deadline) }
+        }
       }
       return collected
     }
-    let report = SweepReport(listed: runners.count, inScope: runners.filter(policy.inScope).count, results: results)
+    let report = SweepReport(
+      listed: runners.count, inScope: runners.filter(policy.inScope).count, results: results)
     logger.info(report.summary(dryRun: dryRun), report.metadata)
     return report
   }
 
-  private func deregister(_ decision: RunnerDecision, deadline: ContinuousClock.Instant?) async -> SweepReport.Result {
+  private func deregister(_ decision: RunnerDecision, deadline: ContinuousClock.Instant?) async
+    -> SweepReport.Result
+  {
     let runner = decision.runner
     let reason = decision.deregistrationReason!
     let meta: Logger.Metadata = [
@@ -100,13 +111,15 @@ public struct RunnerHousekeeper: Sendable {
         logger.info("runner \(runner.name) is already gone", meta)
         return .init(runner: runner, reason: reason, outcome: .alreadyGone)
       case .skip(let why):
-        logger.notice("skipping runner \(runner.name): \(why)", meta.merging(["skip": "\(why)"]) { a, _ in a })
+        logger.notice(
+          "skipping runner \(runner.name): \(why)", meta.merging(["skip": "\(why)"]) { a, _ in a })
         return .init(runner: runner, reason: reason, outcome: .skipped("\(why)"))
       case .proceed:
         break
       }
       if dryRun {
-        logger.notice("dry run: would deregister runner \(runner.name) (\(Self.explain(reason)))", meta)
+        logger.notice(
+          "dry run: would deregister runner \(runner.name) (\(Self.explain(reason)))", meta)
         return .init(runner: runner, reason: reason, outcome: .wouldDeregister)
       }
       switch try await actions.deregister(id: runner.id, deadline: deadline) {
@@ -136,7 +149,9 @@ public struct RunnerHousekeeper: Sendable {
   }
 
   private func loadHistory() -> RunnerHistory {
-    guard let stateFile, let bytes = FileReader.read(stateFile, limit: 64 << 20) else { return RunnerHistory() }
+    guard let stateFile, let bytes = FileReader.read(stateFile, limit: 64 << 20) else {
+      return RunnerHistory()
+    }
     do {
       return try RunnerHistory.decode(Data(bytes))
     } catch {
@@ -175,7 +190,9 @@ public struct SweepReport: Sendable {
   public var inScope: Int
   public var results: [Result]
 
-  public func count(_ outcome: (Outcome) -> Bool) -> Int { results.filter { outcome($0.outcome) }.count }
+  public func count(_ outcome: (Outcome) -> Bool) -> Int {
+    results.filter { outcome($0.outcome) }.count
+  }
 
   var metadata: Logger.Metadata {
     [
@@ -200,7 +217,9 @@ enum AtomicFile {
   static func write(_ bytes: [UInt8], to path: String) throws {
     let temporary = path + ".tmp.\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+    }
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
