@@ -7,6 +7,9 @@ foreground on local stand-ins it starts itself.
 - the GitHub stand-in (Tests/Standins/github_api.py): runners of org "acme",
   among them an orphan (its instance terminated), one offline, one busy, one
   outside the housekeeping scope;
+- an Auto Scaling Group in moto whose three instances live on 127.0.77.1-3, each
+  with an Orchestrator stand-in (Tests/Standins/orchestrator_api.py) answering
+  on its address, port 3000, for the Raft heartbeats;
 - a generated config in a temporary directory, then `infrahoused run`.
 
 Ctrl-C (SIGINT) stops the daemon gracefully, then the stand-ins.
@@ -30,6 +33,25 @@ def start_github(token):
                           "--runners", "0", "--token", token], stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline().split()
     return p, "http://127.0.0.1:%s" % line[1]
+
+
+def start_raft(moto, d):
+    env = dict(os.environ, AWS_ENDPOINT_URL=moto["endpoint"], AWS_ACCESS_KEY_ID=moto["access_key_id"],
+               AWS_SECRET_ACCESS_KEY=moto["secret_access_key"])
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "Tests/Support/raft/raft_asg.py"),
+                          "setup", "orchestrator-demo", "127.0.77", "3"], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    ips = [i["ip"] for i in json.loads(out)]
+    peers = ",".join(f"{ip}:10008" for ip in ips)
+    cluster = os.path.join(d, "orchestrator-cluster.json")
+    nodes = []
+    for ip in ips:
+        p = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/Standins/orchestrator_api.py"),
+                              "--listen", f"{ip}:3000", "--advertise", f"{ip}:10008", "--cluster", cluster,
+                              "--peers", peers], stdout=subprocess.PIPE, text=True)
+        p.stdout.readline()
+        nodes.append(p)
+    return nodes, ips
 
 
 def post(url, body):
@@ -94,6 +116,16 @@ labels = ["ci"]
 name_prefix = "ci-"
 offline_grace = "40s"
 
+[raft]
+enabled = true
+interval = "10s"
+timeout = "8s"
+backend = "orchestrator"
+asg = "orchestrator-demo"
+api_port = 3000
+raft_port = 10008
+reconcile = true
+
 [[command]]
 name = "heartbeat-file"
 argv = ["/bin/sh", "-c", "date -u +%FT%TZ > {dir}/state/heartbeat"]
@@ -111,14 +143,17 @@ def main():
     moto_p, moto = start_moto()
     gh_p, github = start_github(token)
     daemon = None
+    raft_nodes = []
     try:
         seed(moto, github)
         d = tempfile.mkdtemp(prefix="infrahoused-demo-")
         os.makedirs(d + "/state")
+        raft_nodes, ips = start_raft(moto, d)
         path = os.path.join(d, "infrahoused.toml")
         with open(path, "w") as f:
             f.write(CONFIG.format(dir=d, aws=moto["endpoint"], github=github))
-        print(f"demo: AWS (moto) at {moto['endpoint']}, GitHub stand-in at {github}", file=sys.stderr)
+        print(f"demo: AWS (moto) at {moto['endpoint']}, GitHub stand-in at {github}, "
+              f"Orchestrator stand-ins at {', '.join(ip + ':3000' for ip in ips)}", file=sys.stderr)
         print(f"demo: config {path}; in another shell: {a.binary} status --config {path}", file=sys.stderr)
         print("demo: Ctrl-C stops the daemon gracefully", file=sys.stderr, flush=True)
         env = dict(os.environ, AWS_ACCESS_KEY_ID=moto["access_key_id"],
@@ -138,6 +173,8 @@ def main():
             return daemon.wait()
         return 130
     finally:
+        for node in raft_nodes:
+            node.terminate()
         gh_p.terminate()
         moto_p.stdin.close()
         moto_p.wait(10)

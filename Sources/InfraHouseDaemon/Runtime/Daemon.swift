@@ -60,9 +60,6 @@ public actor Daemon {
         2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
       return 1
     case .success(let loaded):
-      if loaded.lock != configuration.lock {
-        logger.warning("[lock] changes take effect at the next restart")
-      }
       configuration = loaded
     }
     logger.level = Logger.Level(rawValue: configuration.daemon.logLevel.rawValue) ?? .info

@@ -11,8 +11,6 @@ struct RaftJob: PeriodicJob {
   func run(_ context: JobContext) async throws {
     let report = try await heartbeat.run()
     board.post("raft", report.statusLine)
-    let level: Logger.Level = report.healthy ? .info : .warning
-    context.logger.log(level, report.summary, report.fields)
     if !report.healthy && report.steps.isEmpty && report.findings.leader == nil {
       throw RaftUnhealthy(description: report.statusLine)
     }
