@@ -21,12 +21,8 @@ enum AWSCommand {
     }
     var section = AWSSection()
     if let configPath {
-      switch ConfigFiles.source(path: configPath)() {
-      case .failure(let error):
-        POSIX.writeAll(2, error.description + "\n")
-        return 1
-      case .success(let configuration): section = configuration.aws
-      }
+      guard let configuration = ConfigFiles.loadReportingErrors(configPath) else { return 1 }
+      section = configuration.aws
     }
     let me = try await awsWhoAmI(
       roleArn: roleArn ?? section.roleArn, region: region ?? section.region,

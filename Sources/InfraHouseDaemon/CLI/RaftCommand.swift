@@ -29,13 +29,7 @@ enum RaftCommand {
       throw UsageError(
         "raft reconcile only runs with --dry-run; the daemon's task makes the changes")
     }
-    let configuration: DaemonConfiguration
-    switch ConfigFiles.source(path: configPath)() {
-    case .failure(let error):
-      POSIX.writeAll(2, error.description + "\n")
-      return 1
-    case .success(let loaded): configuration = loaded
-    }
+    guard let configuration = ConfigFiles.loadReportingErrors(configPath) else { return 1 }
     guard !configuration.raft.autoScalingGroup.isEmpty else {
       POSIX.writeAll(2, "infrahoused raft: [raft] asg is not set in \(configPath)\n")
       return 1

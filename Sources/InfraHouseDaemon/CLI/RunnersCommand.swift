@@ -28,13 +28,7 @@ enum RunnersCommand {
       default: throw UsageError("unexpected argument '\(argument)' for runners \(sub)")
       }
     }
-    let configuration: DaemonConfiguration
-    switch ConfigFiles.source(path: configPath)() {
-    case .failure(let error):
-      POSIX.writeAll(2, error.description + "\n")
-      return 1
-    case .success(let loaded): configuration = loaded
-    }
+    guard let configuration = ConfigFiles.loadReportingErrors(configPath) else { return 1 }
     guard !configuration.runners.org.isEmpty else {
       POSIX.writeAll(2, "infrahoused runners: [runners] org is not set in \(configPath)\n")
       return 1
@@ -102,20 +96,6 @@ enum RunnersCommand {
     return 0
   }
 
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        out += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
+  static func quote(_ text: String) -> String { JSONText.quote(text) }
+
 }

@@ -16,4 +16,15 @@ enum ConfigFiles {
         .mapError { ConfigurationLoadError(String(describing: $0)) }
     }
   }
+
+  /// Loads `path` for a one-shot command: the configuration, or nil after
+  /// printing every diagnostic to stderr.
+  static func loadReportingErrors(_ path: String) -> DaemonConfiguration? {
+    switch source(path: path)() {
+    case .success(let configuration): return configuration
+    case .failure(let error):
+      POSIX.writeAll(2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+      return nil
+    }
+  }
 }

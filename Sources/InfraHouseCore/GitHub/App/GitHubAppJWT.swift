@@ -37,9 +37,13 @@ public struct GitHubAppJWT: Sendable {
   }
 }
 
-/// Minimal JSON string escaping for hand-built documents.
-enum JSONText {
-  static func escape(_ text: String) -> String {
+/// JSON string escaping for hand-built documents (JWT claims, `runners list --json`).
+public enum JSONText {
+  /// `text` as a quoted JSON string.
+  public static func quote(_ text: String) -> String { "\"" + escape(text) + "\"" }
+
+  /// `text` escaped for the inside of a JSON string.
+  public static func escape(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
       switch scalar {
