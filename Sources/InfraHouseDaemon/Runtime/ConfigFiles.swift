@@ -23,7 +23,8 @@ enum ConfigFiles {
     switch source(path: path)() {
     case .success(let configuration): return configuration
     case .failure(let error):
-      POSIX.writeAll(2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+      POSIX.writeAll(
+        2, error.description.hasSuffix("\n") ? error.description : error.description + "\n")
       return nil
     }
   }
