@@ -332,6 +332,16 @@ class Handler(BaseHTTPRequestHandler):
         if m and method == "GET":
             return self.app_call(lambda: self.installation(m.group(1)))
 
+        m = re.fullmatch(r"/(orgs/[^/]+|repos/[^/]+/[^/]+)/actions/runners/registration-token", path)
+        if m and method == "POST":
+            # "Create a registration token for an organization": 201 {"token", "expires_at"} (one hour).
+            token = self.authenticate()
+            if token is None:
+                return self.error(401, "Bad credentials")
+            expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+            return self.send(201, {"token": "AABF3JGZDX3P5PMEXLND6TS6FCWO6" + secrets.token_hex(4).upper(),
+                                   "expires_at": expires}, token=token)
+
         m = re.fullmatch(r"/(orgs/[^/]+|repos/[^/]+/[^/]+)/actions/runners(?:/(\d+))?", path)
         if not m:
             return self.error(404, "Not Found")

@@ -102,3 +102,22 @@ import Testing
     #expect(Set(remaining) == [busyOrphan, foreign])
   }
 }
+
+/// The registration token kept in Secrets Manager (moto) from the stand-in.
+@Suite struct RegistrationTokenSecretTests {
+  @Test func ensurePresentStoresAFreshTokenAndAbsentRemovesIt() async throws {
+    let moto = try await offCooperativePool { MotoFixture.shared }
+    let standin = try await GitHubStandin.start(runners: 1)
+    defer { standin.server.stop() }
+    let secret = Secret(
+      name: "runner-token-\(UUID().uuidString.prefix(8))", session: moto.session())
+    try await standin.actions().ensureRegistrationToken(secret, present: true)
+    let first = try #require(try await secret.value())
+    #expect(first.hasPrefix("AABF3JGZDX3P5PMEXLND6TS6FCWO6"))
+    try await standin.actions().ensureRegistrationToken(secret, present: true)
+    #expect(try await secret.value() != first)  // refreshed
+    try await standin.actions().ensureRegistrationToken(secret, present: false)
+    #expect(try await secret.exists() == false)
+    try await standin.actions().ensureRegistrationToken(secret, present: false)  // idempotent
+  }
+}
