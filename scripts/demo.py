@@ -138,6 +138,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--seconds", type=float, default=0)
+    ap.add_argument("--measure", action="store_true",
+                    help="with --seconds: print the daemon's RSS and CPU time just before stopping it")
     a = ap.parse_args()
     token = "demo-token"
     moto_p, moto = start_moto()
@@ -164,6 +166,14 @@ def main():
             try:
                 daemon.wait(a.seconds)
             except subprocess.TimeoutExpired:
+                if a.measure:
+                    with open(f"/proc/{daemon.pid}/status") as f:
+                        st = dict(l.split(":", 1) for l in f)
+                    with open(f"/proc/{daemon.pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    print(f"demo: after {a.seconds:.0f} s: VmRSS {st['VmRSS'].strip()}, VmHWM {st['VmHWM'].strip()}, "
+                          f"CPU {cpu:.2f} s ({cpu / a.seconds * 100:.3f} %)", file=sys.stderr, flush=True)
                 daemon.send_signal(signal.SIGTERM)
         code = daemon.wait()
         return code
