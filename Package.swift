@@ -2,39 +2,43 @@
 import PackageDescription
 
 let package = Package(
-    name: "infrahoused",
-    platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "infrahoused", targets: ["infrahoused"]),
-        .library(name: "InfraHouseCore", targets: ["InfraHouseCore"]),
-        .library(name: "InfraHouseTOML", targets: ["InfraHouseTOML"]),
-    ],
-    targets: [
-        // Thin system-library targets, one per Debian C library.
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+  name: "infrahoused",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "infrahoused", targets: ["infrahoused"]),
+    .library(name: "InfraHouseCore", targets: ["InfraHouseCore"]),
+    .library(name: "InfraHouseTOML", targets: ["InfraHouseTOML"]),
+  ],
+  targets: [
+    // Thin system-library targets, one per Debian C library.
+    .systemLibrary(
+      name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
-        // The TOML 1.0 parser: standard library only.
-        .target(name: "InfraHouseTOML"),
-        // The daemon's typed configuration, decoded from TOML.
-        .target(name: "InfraHouseConfig", dependencies: ["InfraHouseTOML"]),
-        // The library half: HTTP, AWS, GitHub, Orchestrator, locks.
-        .target(name: "InfraHouseCore", dependencies: ["CCurl", "CXML2", "CCrypto"]),
-        // The daemon runtime: scheduler, sd_notify, journald, control socket.
-        .target(
-            name: "InfraHouseDaemon",
-            dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"]
-        ),
-        .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"]),
-        // The Swift driver of bench/aws-getitem.sh (not a product).
-        .executableTarget(name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),
+    // The TOML 1.0 parser: standard library only.
+    .target(name: "InfraHouseTOML"),
+    // The daemon's typed configuration, decoded from TOML.
+    .target(name: "InfraHouseConfig", dependencies: ["InfraHouseTOML"]),
+    // The library half: HTTP, AWS, GitHub, Orchestrator, locks.
+    .target(name: "InfraHouseCore", dependencies: ["CCurl", "CXML2", "CCrypto"]),
+    // The daemon runtime: scheduler, sd_notify, journald, control socket.
+    .target(
+      name: "InfraHouseDaemon",
+      dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"]
+    ),
+    .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"]),
+    // The Swift driver of bench/aws-getitem.sh (not a product).
+    .executableTarget(
+      name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),
 
-        .testTarget(name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"], exclude: ["Differential"]),
-        .testTarget(name: "InfraHouseConfigTests", dependencies: ["InfraHouseConfig"]),
-        .testTarget(name: "InfraHouseCoreTests", dependencies: ["InfraHouseCore"]),
-        .testTarget(name: "InfraHouseDaemonTests", dependencies: ["InfraHouseDaemon"]),
-    ],
-    swiftLanguageModes: [.v6]
+    .testTarget(
+      name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"], exclude: ["Differential"]),
+    .testTarget(name: "InfraHouseConfigTests", dependencies: ["InfraHouseConfig"]),
+    .testTarget(name: "InfraHouseCoreTests", dependencies: ["InfraHouseCore"]),
+    .testTarget(name: "InfraHouseDaemonTests", dependencies: ["InfraHouseDaemon"]),
+  ],
+  swiftLanguageModes: [.v6]
 )

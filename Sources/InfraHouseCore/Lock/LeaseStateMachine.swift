@@ -438,7 +438,8 @@ public struct LeaseStateMachine: Sendable {
       allValues[":zero"] = .integer(0)
       let update = "SET #rel = :rel, #exp = :zero"
       let write = LockWrite(
-        operation: .update(key: configuration.schema.lockKey(configuration.name), updateExpression: update),
+        operation: .update(
+          key: configuration.schema.lockKey(configuration.name), updateExpression: update),
         condition: condition, names: usedNames(in: condition + " " + update), values: allValues)
       phase = .releasing(id: id)
       return Action(request: LockRequest(id: id, kind: .release(write)))
