@@ -172,7 +172,7 @@ def main():
                     with open(f"/proc/{daemon.pid}/stat") as f:
                         fields = f.read().rsplit(")", 1)[1].split()
                     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-                    print(f"demo: after {a.seconds:.0f} s: VmRSS {st['VmRSS'].strip()}, VmHWM {st['VmHWM'].strip()}, "
+                    print(f"demo: after {a.seconds:.0f} s: VmRSS {st['VmRSS'].strip()} (anon {st['RssAnon'].strip()}, file {st['RssFile'].strip()}), VmHWM {st['VmHWM'].strip()}, "
                           f"CPU {cpu:.2f} s ({cpu / a.seconds * 100:.3f} %)", file=sys.stderr, flush=True)
                 daemon.send_signal(signal.SIGTERM)
         code = daemon.wait()
