@@ -58,13 +58,6 @@ public actor LeaseOwner {
   public func start() {
     guard machine.role == .idle else { return }
     logger.info("contending for the lock", ["lease_event": "start"])
-    if configuration.lease < configuration.heartbeat * 4 {
-      // Self-fencing comes at lease - 2 heartbeats; at 3 heartbeats that is the
-      // very instant of the first renewal, and the gate wants a heartbeat left.
-      logger.warning(
-        "lease \(configuration.lease) is under 4 heartbeats (\(configuration.heartbeat)): the holder may self-fence before it renews, and exclusive work is rarely admitted"
-      )
-    }
     feed(.start(LeaseClock.now()))
   }
 
