@@ -15,7 +15,7 @@ foreground on local stand-ins it starts itself.
 Ctrl-C (SIGINT) stops the daemon gracefully, then the stand-ins.
 Usage: scripts/demo.py BINARY [--seconds N]   (N: stop by itself after N seconds)
 """
-import argparse, json, os, signal, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, re, signal, subprocess, sys, tempfile, time, urllib.request
 
 import boto3
 
@@ -174,6 +174,7 @@ def main():
                     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
                     print(f"demo: after {a.seconds:.0f} s: VmRSS {st['VmRSS'].strip()} (anon {st['RssAnon'].strip()}, file {st['RssFile'].strip()}), VmHWM {st['VmHWM'].strip()}, "
                           f"CPU {cpu:.2f} s ({cpu / a.seconds * 100:.3f} %)", file=sys.stderr, flush=True)
+                    print_rss_by_mapping(daemon.pid)
                 daemon.send_signal(signal.SIGTERM)
         code = daemon.wait()
         return code
@@ -188,6 +189,20 @@ def main():
         gh_p.terminate()
         moto_p.stdin.close()
         moto_p.wait(10)
+
+
+def print_rss_by_mapping(pid):
+    """Prints where the resident memory is: kB per mapped file (or anonymous), largest first."""
+    sizes, name = {}, None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                name = os.path.basename(head[5]) if len(head) > 5 else "[anon]"
+            elif head[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0) + int(head[1])
+    top = sorted(sizes.items(), key=lambda kv: -kv[1])
+    print("demo: RSS by mapping (kB): " + ", ".join(f"{n} {k}" for n, k in top if k >= 100), file=sys.stderr)
 
 
 if __name__ == "__main__":
