@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The shipped targets use the standard library alone: no Foundation, not even
+/// FoundationEssentials, and not the implicitly imported `_StringProcessing`
+/// (string algorithms and Regex). Each of them links megabytes of code into the
+/// static binary, and the daemon's resident memory is a benchmarked figure
+/// (BENCHMARKS.md). The flag makes an accidental use a compile error.
+let lean: [SwiftSetting] = [
+  .unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"])
+]
+
 let package = Package(
   name: "infrahoused",
   platforms: [.macOS(.v15)],
@@ -19,17 +28,19 @@ let package = Package(
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
     // The TOML 1.0 parser: standard library only.
-    .target(name: "InfraHouseTOML"),
+    .target(name: "InfraHouseTOML", swiftSettings: lean),
     // The daemon's typed configuration, decoded from TOML.
-    .target(name: "InfraHouseConfig", dependencies: ["InfraHouseTOML"]),
+    .target(name: "InfraHouseConfig", dependencies: ["InfraHouseTOML"], swiftSettings: lean),
     // The library half: HTTP, AWS, GitHub, Orchestrator, locks.
-    .target(name: "InfraHouseCore", dependencies: ["CCurl", "CXML2", "CCrypto"]),
+    .target(
+      name: "InfraHouseCore", dependencies: ["CCurl", "CXML2", "CCrypto"], swiftSettings: lean),
     // The daemon runtime: scheduler, sd_notify, journald, control socket.
     .target(
       name: "InfraHouseDaemon",
-      dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"]
+      dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"],
+      swiftSettings: lean
     ),
-    .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"]),
+    .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"], swiftSettings: lean),
     // The Swift driver of bench/aws-getitem.sh (not a product).
     .executableTarget(
       name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),

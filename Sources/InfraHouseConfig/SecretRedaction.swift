@@ -16,10 +16,28 @@ enum SecretRedaction {
     let key = line[..<equals].trimmingWhitespace().lowercased()
     let bare =
       key.split(separator: ".").last.map(String.init)?.trimmingCharacters(quotes: true) ?? key
-    guard !references.contains(bare), markers.contains(where: { bare.contains($0) }) else {
+    guard !references.contains(bare),
+      markers.contains(where: { bare.utf8.contains(subsequence: $0.utf8) })
+    else {
       return line
     }
     return String(line[...equals]) + " <redacted>"
+  }
+}
+
+extension String.UTF8View {
+  /// Whether `needle` occurs in these bytes (what `String.contains(_:)` from
+  /// `_StringProcessing` does, which the shipped targets do not import).
+  fileprivate func contains(subsequence needle: String.UTF8View) -> Bool {
+    let haystack = Array(self)
+    let pattern = Array(needle)
+    guard pattern.count <= haystack.count else { return false }
+    if pattern.isEmpty { return true }
+    for start in 0...(haystack.count - pattern.count)
+    where haystack[start..<(start + pattern.count)].elementsEqual(pattern) {
+      return true
+    }
+    return false
   }
 }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Synchronization
 
 /// A low-level client for one AWS service in one region: it builds the
@@ -18,13 +17,14 @@ public final class AWSClient: Sendable {
   /// Seconds to add to the local clock when signing, learned from clock-skew errors.
   private let clockOffset = Mutex<Double>(0)
   private let keyCache = SigV4KeyCache()
-  private let now: @Sendable () -> Date
+  private let now: @Sendable () -> Timestamp
 
   public init(
     service: AWSService, region: String, endpoint: String,
     credentialsProvider: any AWSCredentialsProvider,
     httpClient: HTTPClient = .shared, retryPolicy: AWSRetryPolicy = .init(),
-    logger: Logger = Logger(label: "aws"), now: @escaping @Sendable () -> Date = { Date() }
+    logger: Logger = Logger(label: "aws"),
+    now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
   ) {
     self.service = service
     self.region = region
@@ -96,7 +96,7 @@ public final class AWSClient: Sendable {
         case .fail:
           throw underlying
         case .retryWithClockCorrection:
-          let offset = skew!.serverDate!.timeIntervalSince(now())
+          let offset = skew!.serverDate!.seconds(since: now())
           clockOffset.withLock { $0 = offset }
           logger.notice(
             "correcting AWS signing clock",
@@ -119,7 +119,7 @@ public final class AWSClient: Sendable {
   /// A clock-skew error together with the server's `Date`, for the retry loop.
   private struct SkewedResponse: Error {
     var error: AWSError
-    var serverDate: Date?
+    var serverDate: Timestamp?
   }
 
   private func attemptOnce(
@@ -128,7 +128,7 @@ public final class AWSClient: Sendable {
     var request = HTTPRequest(method: "POST", url: endpoint + path, headers: headers, body: body)
     if signed {
       let credentials = try await credentialsProvider.credentials()
-      let date = now().addingTimeInterval(clockCorrection)
+      let date = now().adding(seconds: clockCorrection)
       request = SigV4Signer.sign(
         request, credentials: credentials, region: region, service: service.signingName, date: date,
         keyCache: keyCache)
@@ -143,7 +143,7 @@ public final class AWSClient: Sendable {
     if error.isClockSkew {
       let serverDate = response.headers["date"].flatMap(AWSDateFormat.parseHTTPDate)
       let skewed = serverDate.map {
-        abs($0.timeIntervalSince(now().addingTimeInterval(clockCorrection))) > 240
+        abs($0.seconds(since: now().adding(seconds: clockCorrection))) > 240
       }
       throw SkewedResponse(error: error, serverDate: skewed == true ? serverDate : nil)
     }

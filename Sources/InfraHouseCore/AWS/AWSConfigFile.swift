@@ -82,7 +82,7 @@ public struct AWSConfigFile: Sendable, Equatable {
   /// ` # comment` after a value is a comment; a `#` inside a value is not.
   private static func stripInlineComment(_ value: String) -> String {
     for marker in [" #", " ;", "\t#", "\t;"] {
-      if let r = value.firstRange(of: marker) { return value[..<r.lowerBound].trimmingSpaces() }
+      if let r = value.range(ofText: marker) { return value[..<r.lowerBound].trimmingSpaces() }
     }
     return value
   }

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// An AWS access key pair, with a session token and expiry for temporary credentials.
 ///
 /// Its description shows the access key id only: the secret and the token
@@ -9,13 +7,13 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
   public var secretAccessKey: String
   public var sessionToken: String?
   /// When temporary credentials stop working; nil for long-term keys.
-  public var expiration: Date?
+  public var expiration: Timestamp?
   /// Which provider supplied them (`environment`, `profile`, `imds`, `assume-role via ...`).
   public var provider: String?
 
   public init(
     accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
-    expiration: Date? = nil, provider: String? = nil
+    expiration: Timestamp? = nil, provider: String? = nil
   ) {
     self.accessKeyId = accessKeyId
     self.secretAccessKey = secretAccessKey
@@ -25,9 +23,9 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// True if the credentials expire within `margin` of `now`.
-  public func expires(within margin: Duration, of now: Date = Date()) -> Bool {
+  public func expires(within margin: Duration, of now: Timestamp = Timestamp.now()) -> Bool {
     guard let expiration else { return false }
-    return expiration.timeIntervalSince(now) <= Double(margin.components.seconds)
+    return expiration.seconds(since: now) <= Double(margin.components.seconds)
   }
 
   public var description: String {

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Something that can produce AWS credentials: the environment, a profile,
 /// instance metadata, an assumed role...
 public protocol AWSCredentialsProvider: Sendable {

@@ -68,7 +68,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     code == "ResourceNotFoundException" || code.hasSuffix(".NotFound") || code.hasSuffix("NotFound")
       || code == "NoSuchEntity" || code == "InvalidInstanceID.NotFound"
       || code == "ValidationError"
-        && message.lowercased().contains("not found")
+        && message.lowercased().contains(text: "not found")
   }
 }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Synchronization
 
 /// Credentials, region and endpoint configuration shared by service clients:
@@ -60,7 +59,7 @@ public final class AWSSession: Sendable {
 
   public init(
     _ options: Options = .init(),
-    environment: [String: String] = ProcessInfo.processInfo.environment,
+    environment: [String: String] = ProcessEnvironment.current(),
     httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "aws"),
     fileID: String = #fileID,
     function: String = #function

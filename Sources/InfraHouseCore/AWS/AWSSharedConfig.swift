@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The shared config and credentials files as the environment locates them:
 /// `AWS_CONFIG_FILE` (default `~/.aws/config`) overlaid with
 /// `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`), and the
@@ -35,7 +33,6 @@ public struct AWSSharedConfig: Sendable, Equatable {
   }
 
   static func readText(_ path: String) -> String? {
-    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
-    return String(decoding: data, as: UTF8.self)
+    FileReader.read(path, limit: 16 << 20).map { String(decoding: $0, as: UTF8.self) }
   }
 }

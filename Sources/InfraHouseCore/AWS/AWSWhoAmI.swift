@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The answer of `infrahoused aws whoami`.
 public struct AWSWhoAmI: Sendable, Equatable {
   public var account: String
@@ -13,7 +11,7 @@ public struct AWSWhoAmI: Sendable, Equatable {
 /// assumed from it) and reports who we are and where the credentials came from.
 public func awsWhoAmI(
   roleArn: String? = nil, region: String? = nil, endpoint: String? = nil, profile: String? = nil,
-  environment: [String: String] = ProcessInfo.processInfo.environment, fileID: String = #fileID,
+  environment: [String: String] = ProcessEnvironment.current(), fileID: String = #fileID,
   function: String = #function
 ) async throws -> AWSWhoAmI {
   if let roleArn { try Validation.roleArn(roleArn) }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Synchronization
 
 /// Caches another provider's credentials and refreshes them `refreshMargin`
@@ -11,7 +10,7 @@ public final class CachingCredentialsProvider: AWSCredentialsProvider {
   /// The provider whose credentials are cached.
   public let base: any AWSCredentialsProvider
   let refreshMargin: Duration
-  let now: @Sendable () -> Date
+  let now: @Sendable () -> Timestamp
   private struct State {
     var cached: AWSCredentials?
     var inFlight: Task<AWSCredentials, any Error>?
@@ -21,7 +20,7 @@ public final class CachingCredentialsProvider: AWSCredentialsProvider {
 
   public init(
     _ base: any AWSCredentialsProvider, refreshMargin: Duration = .seconds(300),
-    now: @escaping @Sendable () -> Date = { Date() }
+    now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
   ) {
     self.base = base
     self.name = base.name

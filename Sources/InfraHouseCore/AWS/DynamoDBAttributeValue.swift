@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A typed DynamoDB attribute value, as in the JSON wire format (`{"S": "x"}`).
 public indirect enum AttributeValue: Sendable, Equatable, ExpressibleByStringLiteral,
   ExpressibleByIntegerLiteral,
@@ -50,12 +48,12 @@ public indirect enum AttributeValue: Sendable, Equatable, ExpressibleByStringLit
     switch self {
     case .s(let s): ["S": .string(s)]
     case .n(let n): ["N": .string(n)]
-    case .b(let b): ["B": .string(Data(b).base64EncodedString())]
+    case .b(let b): ["B": .string(Base64.encode(b))]
     case .bool(let b): ["BOOL": .bool(b)]
     case .null: ["NULL": .bool(true)]
     case .ss(let a): ["SS": .array(a.map { .string($0) })]
     case .ns(let a): ["NS": .array(a.map { .string($0) })]
-    case .bs(let a): ["BS": .array(a.map { .string(Data($0).base64EncodedString()) })]
+    case .bs(let a): ["BS": .array(a.map { .string(Base64.encode($0)) })]
     case .l(let a): ["L": .array(a.map(\.json))]
     case .m(let m): ["M": .object(m.mapValues(\.json))]
     }
@@ -65,7 +63,7 @@ public indirect enum AttributeValue: Sendable, Equatable, ExpressibleByStringLit
   public init?(json: JSONValue) {
     guard case .object(let o) = json, o.count == 1, let (type, v) = o.first else { return nil }
     func bytes(_ v: JSONValue) -> [UInt8]? {
-      v.stringValue.flatMap { Data(base64Encoded: $0) }.map { Array($0) }
+      v.stringValue.flatMap { Base64.decode($0) }
     }
     switch type {
     case "S":

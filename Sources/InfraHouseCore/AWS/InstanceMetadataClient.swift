@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Synchronization
 
 /// An EC2 instance metadata (IMDSv2) client: it PUTs for a session token

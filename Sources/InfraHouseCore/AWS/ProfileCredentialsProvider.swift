@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Credentials from a profile of the shared files: static keys, or
 /// `role_arn` with `source_profile` (followed recursively) or
 /// `credential_source` (`Environment`, `Ec2InstanceMetadata`), or

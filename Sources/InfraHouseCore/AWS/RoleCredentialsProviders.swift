@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Makes the STS client a role provider calls, signed with the given credentials.
 public typealias STSClientFactory =
   @Sendable (_ credentials: any AWSCredentialsProvider) async throws -> STSClient
@@ -70,7 +68,7 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     guard let roleArn, !roleArn.isEmpty, let tokenFile, !tokenFile.isEmpty else {
       throw AWSClientError.credentialsNotFound("AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE not set")
     }
-    guard let data = try? Data(contentsOf: URL(fileURLWithPath: tokenFile)) else {
+    guard let data = FileReader.read(tokenFile) else {
       throw AWSClientError.invalidConfiguration("cannot read web identity token file \(tokenFile)")
     }
     let token = String(decoding: data, as: UTF8.self)[...].trimmingSpaces().filter { !$0.isNewline }

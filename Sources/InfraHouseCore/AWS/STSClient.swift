@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Who the caller is, from STS `GetCallerIdentity`.
 public struct AWSCallerIdentity: Sendable, Equatable {
   public var account: String

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A Secrets Manager secret: the Swift form of infrahouse-core's `Secret`.
 /// Construction makes no call.
 public final class Secret: Sendable {
@@ -42,9 +40,7 @@ public final class Secret: Sendable {
 
   /// The current binary value (nil if the secret holds a string).
   public func binaryValue() async throws -> [UInt8]? {
-    try await call("GetSecretValue")["SecretBinary"]?.stringValue.flatMap {
-      Data(base64Encoded: $0)
-    }.map { Array($0) }
+    try await call("GetSecretValue")["SecretBinary"]?.stringValue.flatMap { Base64.decode($0) }
   }
 
   /// Whether the secret exists (and is not scheduled for deletion).
@@ -72,7 +68,7 @@ public final class Secret: Sendable {
 
   /// Binary form of ``ensurePresent(_:description:)``.
   public func ensurePresent(binary value: [UInt8]) async throws {
-    let encoded = JSONValue.string(Data(value).base64EncodedString())
+    let encoded = JSONValue.string(Base64.encode(value))
     do {
       _ = try await call("CreateSecret", ["Name": .string(name), "SecretBinary": encoded])
     } catch let error as AWSError where error.code == "ResourceExistsException" {

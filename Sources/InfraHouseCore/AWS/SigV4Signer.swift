@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Synchronization
 
 /// AWS Signature Version 4, as a pure function of the request, the
@@ -13,7 +12,7 @@ public enum SigV4Signer {
   /// (for temporary credentials) and `Authorization` set.
   public static func sign(
     _ request: HTTPRequest, credentials: AWSCredentials, region: String, service: String,
-    date: Date, keyCache: SigV4KeyCache? = nil
+    date: Timestamp, keyCache: SigV4KeyCache? = nil
   ) -> HTTPRequest {
     var signed = request
     let amzDate = AWSDateFormat.amzDate(date)

@@ -115,7 +115,7 @@ public enum GitHubRateLimitPolicy {
   /// rate limit...", the older "abuse detection mechanism").
   public static func isSecondaryLimitMessage(_ message: String?) -> Bool {
     guard let m = message?.lowercased() else { return false }
-    return m.contains("secondary rate limit") || m.contains("abuse detection")
+    return m.contains(text: "secondary rate limit") || m.contains(text: "abuse detection")
   }
 }
 

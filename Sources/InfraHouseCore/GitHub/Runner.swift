@@ -1,26 +1,19 @@
-import FoundationEssentials
-
 /// A self-hosted runner as GitHub's REST API describes it
 /// (`GET /orgs/{org}/actions/runners`, `GET .../runners/{id}`).
-public struct Runner: Sendable, Hashable, Codable {
+public struct Runner: Sendable, Hashable {
   /// Whether GitHub sees the runner's agent connected.
-  public enum Status: Sendable, Hashable, Codable {
+  public enum Status: Sendable, Hashable {
     case online, offline
     /// A value GitHub may add later; never treated as online or offline.
     case other(String)
 
-    public init(from decoder: any Decoder) throws {
-      let raw = try decoder.singleValueContainer().decode(String.self)
+    /// The status GitHub's `status` string names.
+    public init(rawValue raw: String) {
       switch raw {
       case "online": self = .online
       case "offline": self = .offline
       default: self = .other(raw)
       }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var c = encoder.singleValueContainer()
-      try c.encode(rawValue)
     }
 
     /// The string GitHub uses.
@@ -34,7 +27,7 @@ public struct Runner: Sendable, Hashable, Codable {
   }
 
   /// One label; GitHub sends objects `{"id":..,"name":..,"type":"read-only"|"custom"}`.
-  public struct Label: Sendable, Hashable, Codable {
+  public struct Label: Sendable, Hashable {
     public var id: Int?
     public var name: String
     public var type: String?
@@ -79,14 +72,9 @@ public struct Runner: Sendable, Hashable, Codable {
 }
 
 /// One page of `GET .../actions/runners`: `{"total_count": N, "runners": [...]}`.
-public struct RunnerPage: Sendable, Hashable, Decodable {
+public struct RunnerPage: Sendable, Hashable {
   public var totalCount: Int
   public var runners: [Runner]
-
-  enum CodingKeys: String, CodingKey {
-    case totalCount = "total_count"
-    case runners
-  }
 
   /// Why a page body was refused.
   public enum Malformed: Error, Hashable, CustomStringConvertible {
@@ -109,36 +97,16 @@ public struct RunnerPage: Sendable, Hashable, Decodable {
   }
 
   /// Decodes a page, turning every failure into a ``Malformed`` that says what was wrong.
-  public static func decode(_ data: Data) throws(Malformed) -> RunnerPage {
-    var reader = RunnerJSONReader(Array(data))
+  public static func decode(_ bytes: some Collection<UInt8>) throws(Malformed) -> RunnerPage {
+    var reader = RunnerJSONReader(Array(bytes))
     return try reader.page()
-  }
-
-  private static func describe(_ error: DecodingError) -> String {
-    let context: DecodingError.Context
-    switch error {
-    case .keyNotFound(let key, let c): return "missing \(key.stringValue) at \(path(c.codingPath))"
-    case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
-    @unknown default: return "undecodable"
-    }
-    return "\(context.debugDescription) at \(path(context.codingPath))"
-  }
-
-  private static func path(_ keys: [any CodingKey]) -> String {
-    keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    runners = try c.decode([Runner].self, forKey: .runners)
-    totalCount = try c.decodeIfPresent(Int.self, forKey: .totalCount) ?? runners.count
   }
 }
 
 extension Runner {
   /// Decodes one runner (`GET .../runners/{id}`).
-  public static func decode(_ data: Data) throws -> Runner {
-    var reader = RunnerJSONReader(Array(data))
+  public static func decode(_ bytes: some Collection<UInt8>) throws -> Runner {
+    var reader = RunnerJSONReader(Array(bytes))
     return try reader.singleRunner()
   }
 }

@@ -1,11 +1,9 @@
-import FoundationEssentials
-
 /// What earlier housekeeping runs saw of each runner, kept in the state file so
 /// that grace periods survive daemon restarts. Times are wall-clock epoch
 /// seconds (a monotonic clock does not survive a restart).
-public struct RunnerHistory: Sendable, Hashable, Codable {
+public struct RunnerHistory: Sendable, Hashable {
   /// One runner's record.
-  public struct Record: Sendable, Hashable, Codable {
+  public struct Record: Sendable, Hashable {
     /// When the runner was first seen offline in the current offline stretch.
     public var offlineSince: Int64?
     /// When the current idle stretch (online, not busy) was first seen.
@@ -24,13 +22,6 @@ public struct RunnerHistory: Sendable, Hashable, Codable {
       self.consecutiveIdleObservations = consecutiveIdleObservations
       self.lastSeen = lastSeen
     }
-
-    enum CodingKeys: String, CodingKey {
-      case offlineSince = "offline_since"
-      case idleSince = "idle_since"
-      case consecutiveIdleObservations = "idle_observations"
-      case lastSeen = "last_seen"
-    }
   }
 
   /// Records by runner id.
@@ -38,44 +29,74 @@ public struct RunnerHistory: Sendable, Hashable, Codable {
 
   public init(runners: [Int: Record] = [:]) { self.runners = runners }
 
-  /// The state file's JSON (sorted keys, so it diffs well).
-  public func jsonData() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return try encoder.encode(self)
+  /// Why a state file was refused.
+  public struct Malformed: Error, Hashable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "runner history: \(reason)" }
+  }
+
+  /// The state file's JSON: `{"runners": {"ID": {...}}, "version": 1}`, keys
+  /// sorted so that it diffs well; absent times are left out.
+  public func jsonData() -> [UInt8] {
+    var byID: [String: JSONValue] = [:]
+    for (id, record) in runners {
+      var fields: [String: JSONValue] = [
+        "idle_observations": .number(String(record.consecutiveIdleObservations)),
+        "last_seen": .number(String(record.lastSeen)),
+      ]
+      if let t = record.offlineSince { fields["offline_since"] = .number(String(t)) }
+      if let t = record.idleSince { fields["idle_since"] = .number(String(t)) }
+      byID[String(id)] = .object(fields)
+    }
+    return JSONValue.object(["version": 1, "runners": .object(byID)]).serialized()
   }
 
   /// Reads the state file's JSON.
-  public static func decode(_ data: Data) throws -> RunnerHistory {
-    try JSONDecoder().decode(RunnerHistory.self, from: data)
-  }
-
-  enum CodingKeys: String, CodingKey { case version, runners }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    let version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+  public static func decode(_ bytes: some Collection<UInt8>) throws(Malformed) -> RunnerHistory {
+    let json: JSONValue
+    do {
+      json = try JSONValue.parse(Array(bytes))
+    } catch {
+      throw Malformed(reason: error.description)
+    }
+    guard case .object = json else { throw Malformed(reason: "not a JSON object") }
+    let version = json["version"].map { $0.intValue } ?? 1
     guard version == 1 else {
-      throw DecodingError.dataCorruptedError(
-        forKey: .version, in: c, debugDescription: "unknown history version \(version)")
+      throw Malformed(reason: "unknown history version \(version.map(String.init) ?? "?")")
     }
-    let byString = try c.decode([String: Record].self, forKey: .runners)
+    guard case .object(let byString)? = json["runners"] else {
+      throw Malformed(reason: "no \"runners\" object")
+    }
     var runners: [Int: Record] = [:]
-    for (k, v) in byString {
-      guard let id = Int(k) else {
-        throw DecodingError.dataCorruptedError(
-          forKey: .runners, in: c, debugDescription: "runner id \(k) is not a number")
-      }
-      runners[id] = v
+    for (key, value) in byString {
+      guard let id = Int(key) else { throw Malformed(reason: "runner id \(key) is not a number") }
+      runners[id] = try Record(json: value, id: key)
     }
-    self.runners = runners
+    return RunnerHistory(runners: runners)
   }
+}
 
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(1, forKey: .version)
-    try c.encode(
-      Dictionary(uniqueKeysWithValues: runners.map { (String($0.key), $0.value) }), forKey: .runners
-    )
+extension RunnerHistory.Record {
+  /// Reads one record; `id` names it in the error.
+  init(json: JSONValue, id: String) throws(RunnerHistory.Malformed) {
+    guard case .object(let o) = json else {
+      throw RunnerHistory.Malformed(reason: "runner \(id) is not an object")
+    }
+    func time(_ key: String) throws(RunnerHistory.Malformed) -> Int64? {
+      guard let v = o[key], v != .null else { return nil }
+      guard let n = v.intValue else {
+        throw RunnerHistory.Malformed(reason: "\(key) of runner \(id) is not a number")
+      }
+      return Int64(n)
+    }
+    guard let lastSeen = try time("last_seen") else {
+      throw RunnerHistory.Malformed(reason: "runner \(id) has no last_seen")
+    }
+    guard let observations = o["idle_observations"]?.intValue else {
+      throw RunnerHistory.Malformed(reason: "runner \(id) has no idle_observations")
+    }
+    self.init(
+      offlineSince: try time("offline_since"), idleSince: try time("idle_since"),
+      consecutiveIdleObservations: observations, lastSeen: lastSeen)
   }
 }

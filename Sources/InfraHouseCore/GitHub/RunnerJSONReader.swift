@@ -113,7 +113,7 @@ struct RunnerJSONReader {
     guard let busy else { throw missing("busy") }
     guard let labels else { throw missing("labels") }
     var runner = Runner(
-      id: id, name: name, os: os, status: Runner.Status(raw: status), busy: busy, labels: [])
+      id: id, name: name, os: os, status: Runner.Status(rawValue: status), busy: busy, labels: [])
     runner.labels = labels
     return runner
   }
@@ -301,17 +301,6 @@ struct RunnerJSONReader {
     default:
       _ = try parser.value(depth: 1)
       throw RunnerPage.Malformed.badRunner(message())
-    }
-  }
-}
-
-extension Runner.Status {
-  /// The status from GitHub's string.
-  init(raw: String) {
-    switch raw {
-    case "online": self = .online
-    case "offline": self = .offline
-    default: self = .other(raw)
     }
   }
 }

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// An answer of MySQL Orchestrator's HTTP API, classified.
 ///
 /// Orchestrator answers success with the bare JSON value (`"10.0.0.5:10008"`,
@@ -13,19 +11,15 @@ public enum OrchestratorAPIAnswer: Sendable, Hashable {
   /// `{"Code":"ERROR"}` at any status, or a non-2xx status.
   case failure(status: Int, message: String)
 
-  private struct Envelope: Decodable {
-    var Code: String?
-    var Message: String?
-  }
-
   /// Classifies a response.
-  public static func classify(status: Int, body: Data) -> OrchestratorAPIAnswer {
+  public static func classify(status: Int, body: some Collection<UInt8>) -> OrchestratorAPIAnswer {
+    let body = Array(body)
     let text = String(decoding: body, as: UTF8.self)
-    if let envelope = try? JSONDecoder().decode(Envelope.self, from: body), let code = envelope.Code
-    {
-      if code == "ERROR" { return .failure(status: status, message: envelope.Message ?? "") }
+    if let envelope = try? JSONValue.parse(body), let code = envelope["Code"]?.stringValue {
+      let message = envelope["Message"]?.stringValue
+      if code == "ERROR" { return .failure(status: status, message: message ?? "") }
       if (200..<300).contains(status) { return .success(body: text) }
-      return .failure(status: status, message: envelope.Message ?? text)
+      return .failure(status: status, message: message ?? text)
     }
     if (200..<300).contains(status) { return .success(body: text) }
     return .failure(status: status, message: String(text.prefix(500)))
@@ -34,13 +28,13 @@ public enum OrchestratorAPIAnswer: Sendable, Hashable {
   /// Decodes a successful JSON string answer (`raft-leader`, `raft-state`, `raft-health`).
   public var stringValue: String? {
     guard case .success(let body) = self else { return nil }
-    return try? JSONDecoder().decode(String.self, from: Data(body.utf8))
+    return (try? JSONValue.parse(body))?.stringValue
   }
 
   /// Decodes a successful JSON string array (`raft-peers`).
   public var stringArrayValue: [String]? {
     guard case .success(let body) = self else { return nil }
-    return try? JSONDecoder().decode([String].self, from: Data(body.utf8))
+    return (try? JSONValue.parse(body))?.stringArrayValue
   }
 
   /// What a membership change's failure means.
@@ -62,12 +56,12 @@ public enum OrchestratorAPIAnswer: Sendable, Hashable {
     case .success: return .done
     case .failure(_, let message):
       let m = message.lowercased()
-      if m.contains("peer already known") || m.contains("peer is unknown")
-        || m.contains("unknown peer")
+      if m.contains(text: "peer already known") || m.contains(text: "peer is unknown")
+        || m.contains(text: "unknown peer")
       {
         return .alreadyInPlace
       }
-      if m.contains("not the leader") || m.contains("not leader") { return .notLeader }
+      if m.contains(text: "not the leader") || m.contains(text: "not leader") { return .notLeader }
       return .failed(message)
     }
   }

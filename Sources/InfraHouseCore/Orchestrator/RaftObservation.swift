@@ -70,7 +70,7 @@ public enum RaftPeerAddress {
   /// `host` → `host`, `http://10.0.0.5:2380` → `10.0.0.5`.
   public static func host(of address: String) -> String {
     var s = Substring(address)
-    if let scheme = s.firstRange(of: "://") { s = s[scheme.upperBound...] }
+    if let scheme = s.range(ofText: "://") { s = s[scheme.upperBound...] }
     if let slash = s.firstIndex(of: "/") { s = s[..<slash] }
     if s.hasPrefix("["), let close = s.firstIndex(of: "]") {
       return String(s[s.index(after: s.startIndex)..<close])
@@ -92,23 +92,5 @@ public enum RaftPeerAddress {
       return name == host || name.split(separator: ".").first.map(String.init) == host
         || host.split(separator: ".").first.map(String.init) == name
     }
-  }
-}
-
-extension Substring {
-  fileprivate func firstRange(of needle: String) -> Range<Index>? {
-    let n = Array(needle)
-    var i = startIndex
-    while i < endIndex {
-      var j = i
-      var k = 0
-      while k < n.count, j < endIndex, self[j] == n[k] {
-        j = index(after: j)
-        k += 1
-      }
-      if k == n.count { return i..<j }
-      i = index(after: i)
-    }
-    return nil
   }
 }

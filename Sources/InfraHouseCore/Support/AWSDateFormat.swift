@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -7,7 +5,7 @@ import FoundationEssentials
 /// The date formats AWS uses, formatted and parsed without Foundation's formatters.
 public enum AWSDateFormat {
   /// `20150830T123600Z` (SigV4's `X-Amz-Date`).
-  public static func amzDate(_ date: Date) -> String {
+  public static func amzDate(_ date: Timestamp) -> String {
     let t = brokenDown(date)
     return pad(t.year, 4) + pad(t.month, 2) + pad(t.day, 2) + "T" + pad(t.hour, 2)
       + pad(t.minute, 2)
@@ -15,14 +13,14 @@ public enum AWSDateFormat {
   }
 
   /// `2015-08-30T12:36:00Z`
-  public static func iso8601(_ date: Date) -> String {
+  public static func iso8601(_ date: Timestamp) -> String {
     let t = brokenDown(date)
     return pad(t.year, 4) + "-" + pad(t.month, 2) + "-" + pad(t.day, 2) + "T" + pad(t.hour, 2) + ":"
       + pad(t.minute, 2) + ":" + pad(t.second, 2) + "Z"
   }
 
   /// Parses `2015-08-30T12:36:00Z`, with optional fractional seconds and a `Z` or `±hh:mm` offset.
-  public static func parseISO8601(_ string: String) -> Date? {
+  public static func parseISO8601(_ string: String) -> Timestamp? {
     let b = Array(string.utf8)
     func num(_ from: Int, _ count: Int) -> Int? {
       guard from + count <= b.count else { return nil }
@@ -61,11 +59,11 @@ public enum AWSDateFormat {
     }
     guard let epoch = epochSeconds(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
     else { return nil }
-    return Date(timeIntervalSince1970: Double(epoch - offset) + fraction)
+    return Timestamp(secondsSince1970: Double(epoch - offset) + fraction)
   }
 
   /// Parses an HTTP `Date` header: `Fri, 04 Dec 2026 15:35:13 GMT`.
-  public static func parseHTTPDate(_ string: String) -> Date? {
+  public static func parseHTTPDate(_ string: String) -> Timestamp? {
     let parts = string.split(separator: " ")
     guard parts.count == 6, let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
     let months = [
@@ -77,7 +75,7 @@ public enum AWSDateFormat {
       let epoch = epochSeconds(
         year: year, month: m + 1, day: day, hour: hms[0], minute: hms[1], second: hms[2])
     else { return nil }
-    return Date(timeIntervalSince1970: Double(epoch))
+    return Timestamp(secondsSince1970: Double(epoch))
   }
 
   static func epochSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
@@ -98,10 +96,10 @@ public enum AWSDateFormat {
     return days * 86400 + hour * 3600 + minute * 60 + second
   }
 
-  private static func brokenDown(_ date: Date) -> (
+  private static func brokenDown(_ date: Timestamp) -> (
     year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
   ) {
-    var t = time_t(date.timeIntervalSince1970.rounded(.down))
+    var t = time_t(date.secondsSince1970.rounded(.down))
     var out = tm()
     gmtime_r(&t, &out)
     return (

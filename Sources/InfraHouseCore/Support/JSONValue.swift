@@ -53,6 +53,17 @@ public enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     if case .array(let a) = self { return a }
     return nil
   }
+  /// An array whose elements are all strings, as `[String]`; nil for anything else.
+  public var stringArrayValue: [String]? {
+    guard case .array(let a) = self else { return nil }
+    var out: [String] = []
+    out.reserveCapacity(a.count)
+    for element in a {
+      guard case .string(let s) = element else { return nil }
+      out.append(s)
+    }
+    return out
+  }
   public var objectValue: [String: JSONValue]? {
     if case .object(let o) = self { return o }
     return nil

@@ -74,7 +74,7 @@ import Testing
     #expect(c.secretAccessKey.hasPrefix("imds-secret-"))
     #expect(c.sessionToken?.hasPrefix("imds-token-") == true)
     let expiration = try #require(c.expiration)
-    #expect(expiration > Date())
+    #expect(expiration > Timestamp.now())
     #expect(c.provider == "imds")
   }
 
@@ -111,7 +111,7 @@ import Testing
       try await Task.sleep(for: .milliseconds(50))
       return AWSCredentials(
         accessKeyId: "AKIA\(n)", secretAccessKey: "s",
-        expiration: Date().addingTimeInterval(lifetime))
+        expiration: Timestamp.now().adding(seconds: lifetime))
     }
   }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Testing
 
 @testable import InfraHouseCore
@@ -8,7 +7,7 @@ import Testing
 @Suite struct SigV4SignerTests {
   static let credentials = AWSCredentials(
     accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-  static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
+  static let date = Timestamp(secondsSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
 
   func authorization(_ request: HTTPRequest, credentials: AWSCredentials = credentials) -> String? {
     SigV4Signer.sign(

@@ -148,7 +148,7 @@ private func runner(
   @Test func historySurvivesTheStateFile() throws {
     let plan = policy.plan(
       runners: [runner(7, .offline), runner(8, .online)], history: .init(), instances: [:], now: t0)
-    let data = try plan.history.jsonData()
+    let data = plan.history.jsonData()
     let text = String(decoding: data, as: UTF8.self)
     #expect(text.contains(#""version":1"#))
     #expect(

@@ -1,18 +1,17 @@
-import FoundationEssentials
 import Testing
 
 @testable import InfraHouseCore
 
 @Suite struct AWSDateFormatTests {
   @Test func formatsAndParses() {
-    let d = Date(timeIntervalSince1970: 1_440_938_160)
+    let d = Timestamp(secondsSince1970: 1_440_938_160)
     #expect(AWSDateFormat.amzDate(d) == "20150830T123600Z")
     #expect(AWSDateFormat.iso8601(d) == "2015-08-30T12:36:00Z")
     #expect(AWSDateFormat.parseISO8601("2015-08-30T12:36:00Z") == d)
     #expect(AWSDateFormat.parseISO8601("2015-08-30T14:36:00+02:00") == d)
     #expect(
       AWSDateFormat.parseISO8601("2015-08-30T12:36:00.500Z")
-        == Date(timeIntervalSince1970: 1_440_938_160.5))
+        == Timestamp(secondsSince1970: 1_440_938_160.5))
     #expect(AWSDateFormat.parseHTTPDate("Sun, 30 Aug 2015 12:36:00 GMT") == d)
     #expect(AWSDateFormat.parseISO8601("yesterday") == nil)
     #expect(AWSDateFormat.parseHTTPDate("Sun, 30 Foo 2015 12:36:00 GMT") == nil)
@@ -21,7 +20,7 @@ import Testing
   @Test func leapDay() {
     #expect(
       AWSDateFormat.parseISO8601("2024-02-29T00:00:00Z")
-        == Date(timeIntervalSince1970: 1_709_164_800))
+        == Timestamp(secondsSince1970: 1_709_164_800))
   }
 }
 

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Whose self-hosted runners: an organization's or one repository's.
 public enum RunnerScope: Sendable, Equatable, CustomStringConvertible {
   case organization(String)
@@ -78,7 +76,7 @@ public struct GitHubActions: Sendable {
     let response = try await client.send("GET", path, accept: [404], deadline: deadline)
     if response.status == 404 { return nil }
     do {
-      return try Runner.decode(Data(response.body))
+      return try Runner.decode(response.body)
     } catch {
       throw GitHubMalformedResponse(
         call: "GET \(path)", problem: String(describing: error),
@@ -105,20 +103,18 @@ public struct GitHubActions: Sendable {
   public func registrationToken(deadline: ContinuousClock.Instant? = nil) async throws -> (
     token: String, expiresAt: Int64
   ) {
-    struct Body: Decodable {
-      var token: String
-      var expires_at: String
-    }
     let path = "\(scope.runnersPath)/registration-token"
     let response = try await client.send("POST", path, deadline: deadline)
-    guard let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)),
-      let expiry = ISO8601Seconds.parse(body.expires_at)
+    // `{"token": "...", "expires_at": "2020-01-22T12:13:35.123-08:00"}`
+    let body = try? JSONValue.parse(response.body)
+    guard let token = body?["token"]?.stringValue,
+      let expiry = body?["expires_at"]?.stringValue.flatMap(ISO8601Seconds.parse)
     else {
       throw GitHubMalformedResponse(
         call: "POST \(path)", problem: "no token or expires_at",
         requestID: response.headers["x-github-request-id"])
     }
-    return (body.token, expiry)
+    return (token, expiry)
   }
 }
 
@@ -156,7 +152,7 @@ public struct RunnerSequence: AsyncSequence, Sendable {
         let response = try await client.send("GET", url, deadline: deadline)
         pagesFetched += 1
         do {
-          page = try RunnerPage.decode(Data(response.body)).runners
+          page = try RunnerPage.decode(response.body).runners
         } catch {
           throw GitHubMalformedResponse(
             call: "GET \(GitHubTransport.pathOnly(url, base: client.transport.baseURL))",

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Installation access tokens for a GitHub App ("Authenticating as a GitHub
 /// App installation"): a JWT signed with the App's private key finds the
 /// org's installation (`GET /orgs/{org}/installation`, unless its id is
@@ -44,42 +42,35 @@ public actor GitHubAppTokens: GitHubTokenSource {
 
   public func invalidate() { cached = nil }
 
-  private struct Installation: Decodable { var id: Int }
-  private struct AccessToken: Decodable {
-    var token: String
-    var expires_at: String
-  }
-
   private func fetch() async throws -> (token: String, expiresAt: Int64) {
     let bearer = try jwt.make(now: wallClockSeconds()).token
     if installationID == nil {
       let response = try await api.send(
         method: "GET", path: "/orgs/\(organization)/installation", bearer: bearer)
-      guard
-        let installation = try? JSONDecoder().decode(Installation.self, from: Data(response.body))
-      else {
+      guard let id = (try? JSONValue.parse(response.body))?["id"]?.intValue else {
         throw GitHubMalformedResponse(
           call: "GET /orgs/\(organization)/installation", problem: "no installation id",
           requestID: response.headers["x-github-request-id"])
       }
-      installationID = String(installation.id)
+      installationID = String(id)
     }
     let path = "/app/installations/\(installationID!)/access_tokens"
     let response = try await api.send(method: "POST", path: path, bearer: bearer)
-    guard let access = try? JSONDecoder().decode(AccessToken.self, from: Data(response.body)),
-      let expiry = ISO8601Seconds.parse(access.expires_at)
+    let access = try? JSONValue.parse(response.body)
+    guard let token = access?["token"]?.stringValue,
+      let expiry = access?["expires_at"]?.stringValue.flatMap(ISO8601Seconds.parse)
     else {
       throw GitHubMalformedResponse(
         call: "POST \(path)", problem: "no token or expires_at",
         requestID: response.headers["x-github-request-id"])
     }
-    return (access.token, expiry)
+    return (token, expiry)
   }
 }
 
 /// Parses `2016-07-11T22:14:10Z` (GitHub's timestamps) to Unix seconds.
 enum ISO8601Seconds {
   static func parse(_ text: String) -> Int64? {
-    AWSDateFormat.parseISO8601(text).map { Int64($0.timeIntervalSince1970) }
+    AWSDateFormat.parseISO8601(text).map { Int64($0.secondsSince1970) }
   }
 }

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Sends GitHub REST API requests with the documented headers and handles the
 /// documented rate limits ("Rate limits for the REST API"): a 403/429 with
 /// `retry-after` waits that long, a spent primary budget waits for
@@ -88,14 +86,18 @@ public struct GitHubTransport: Sendable {
     }
   }
 
-  struct ErrorBody: Decodable {
+  /// GitHub's error body: `{"message": "...", "documentation_url": "..."}`.
+  struct ErrorBody {
     var message: String?
     var documentation_url: String?
   }
 
   static func errorBody(_ response: HTTPResponse) -> ErrorBody? {
-    guard !(200..<300).contains(response.status), !response.body.isEmpty else { return nil }
-    return try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+    guard !(200..<300).contains(response.status), !response.body.isEmpty,
+      case .object(let o)? = try? JSONValue.parse(response.body)
+    else { return nil }
+    return ErrorBody(
+      message: o["message"]?.stringValue, documentation_url: o["documentation_url"]?.stringValue)
   }
 
   static func statusText(_ status: Int) -> String {

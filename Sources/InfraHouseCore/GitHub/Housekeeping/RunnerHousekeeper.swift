@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -153,7 +151,7 @@ public struct RunnerHousekeeper: Sendable {
       return RunnerHistory()
     }
     do {
-      return try RunnerHistory.decode(Data(bytes))
+      return try RunnerHistory.decode(bytes)
     } catch {
       logger.warning("runner history \(stateFile) is unreadable, starting afresh: \(error)")
       return RunnerHistory()
@@ -163,7 +161,7 @@ public struct RunnerHousekeeper: Sendable {
   private func saveHistory(_ history: RunnerHistory) {
     guard let stateFile else { return }
     do {
-      try AtomicFile.write(Array(try history.jsonData()), to: stateFile)
+      try AtomicFile.write(history.jsonData(), to: stateFile)
     } catch {
       logger.error("cannot save runner history to \(stateFile): \(error)")
     }

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The owner's clocks as a ``LeaseNow``: `ContinuousClock` (monotonic, it
 /// keeps counting while the process is stopped) measured from a fixed
 /// process-wide origin, and the wall clock in epoch seconds.
@@ -11,7 +9,7 @@ public enum LeaseClock {
   @Sendable public static func now() -> LeaseNow {
     LeaseNow(
       monotonic: MonotonicInstant(sinceOrigin: ContinuousClock.now - origin),
-      wallEpochSeconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
+      wallEpochSeconds: Int64(Timestamp.now().secondsSince1970.rounded(.down)))
   }
 
   /// The `ContinuousClock` instant of a monotonic reading.

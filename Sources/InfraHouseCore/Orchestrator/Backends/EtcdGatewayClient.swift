@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The calls infrahoused makes to etcd v3's JSON gateway (grpc-gateway, etcd 3.4
 /// paths under `/v3/`): every one a `POST` with a JSON body.
 ///
@@ -9,7 +7,7 @@ import FoundationEssentials
 /// the gRPC code (14 unavailable -> 503, 5 not found -> 404...).
 public struct EtcdGatewayClient: Sendable {
   /// One cluster member as `member/list` shows it.
-  public struct Member: Sendable, Equatable, Decodable {
+  public struct Member: Sendable, Equatable {
     /// The member id, a uint64 in decimal.
     public var id: String
     /// Empty until a member added with `member/add` has started.
@@ -18,35 +16,33 @@ public struct EtcdGatewayClient: Sendable {
     public var clientURLs: [String]
     public var isLearner: Bool
 
-    enum CodingKeys: String, CodingKey {
-      case id = "ID"
-      case name, peerURLs, clientURLs, isLearner
-    }
-
-    public init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      id = try c.decode(String.self, forKey: .id)
-      name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
-      peerURLs = try c.decodeIfPresent([String].self, forKey: .peerURLs) ?? []
-      clientURLs = try c.decodeIfPresent([String].self, forKey: .clientURLs) ?? []
-      isLearner = try c.decodeIfPresent(Bool.self, forKey: .isLearner) ?? false
+    /// Reads `{"ID": "...", "name": ..., "peerURLs": [...], ...}`; nil without an `ID`.
+    public init?(json: JSONValue) {
+      guard let id = json["ID"]?.stringValue else { return nil }
+      self.id = id
+      name = json["name"]?.stringValue ?? ""
+      peerURLs = json["peerURLs"]?.stringArrayValue ?? []
+      clientURLs = json["clientURLs"]?.stringArrayValue ?? []
+      isLearner = json["isLearner"]?.boolValue ?? false
     }
   }
 
   /// The response header every call carries.
-  public struct Header: Sendable, Equatable, Decodable {
+  public struct Header: Sendable, Equatable {
     /// The id of the member that answered.
     public var memberID: String
     public var clusterID: String?
 
-    enum CodingKeys: String, CodingKey {
-      case memberID = "member_id"
-      case clusterID = "cluster_id"
+    /// Reads `{"member_id": "...", "cluster_id": "..."}`; nil without a member id.
+    public init?(json: JSONValue?) {
+      guard let memberID = json?["member_id"]?.stringValue else { return nil }
+      self.memberID = memberID
+      clusterID = json?["cluster_id"]?.stringValue
     }
   }
 
   /// `maintenance/status` of the member that answered.
-  public struct Status: Sendable, Equatable, Decodable {
+  public struct Status: Sendable, Equatable {
     public var header: Header
     public var version: String
     /// The leader's member id; `"0"` (or absent) when the member knows no leader.
@@ -54,38 +50,40 @@ public struct EtcdGatewayClient: Sendable {
     /// Alarms and other errors the member reports (e.g. `NOSPACE`).
     public var errors: [String]
 
-    enum CodingKeys: String, CodingKey { case header, version, leader, errors }
-
-    public init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      header = try c.decode(Header.self, forKey: .header)
-      version = try c.decodeIfPresent(String.self, forKey: .version) ?? ""
-      leader = try c.decodeIfPresent(String.self, forKey: .leader) ?? "0"
-      errors = try c.decodeIfPresent([String].self, forKey: .errors) ?? []
+    /// Reads the gateway's answer; nil without a header.
+    public init?(json: JSONValue) {
+      guard let header = Header(json: json["header"]) else { return nil }
+      self.header = header
+      version = json["version"]?.stringValue ?? ""
+      leader = json["leader"]?.stringValue ?? "0"
+      errors = json["errors"]?.stringArrayValue ?? []
     }
   }
 
   /// `member/list`, `member/add` and `member/remove` answers.
-  public struct MemberList: Sendable, Equatable, Decodable {
+  public struct MemberList: Sendable, Equatable {
     public var header: Header
     public var members: [Member]
     /// Set by `member/add`: the member just added.
     public var member: Member?
 
-    enum CodingKeys: String, CodingKey { case header, members, member }
-
-    public init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      header = try c.decode(Header.self, forKey: .header)
-      members = try c.decodeIfPresent([Member].self, forKey: .members) ?? []
-      member = try c.decodeIfPresent(Member.self, forKey: .member)
+    /// Reads the gateway's answer; nil without a header or with a malformed member.
+    public init?(json: JSONValue) {
+      guard let header = Header(json: json["header"]) else { return nil }
+      self.header = header
+      var members: [Member] = []
+      for m in json["members"]?.arrayValue ?? [] {
+        guard let member = Member(json: m) else { return nil }
+        members.append(member)
+      }
+      self.members = members
+      if let m = json["member"] {
+        guard let member = Member(json: m) else { return nil }
+        self.member = member
+      } else {
+        member = nil
+      }
     }
-  }
-
-  struct GatewayError: Decodable {
-    var error: String?
-    var message: String?
-    var code: Int?
   }
 
   private let http: HTTPClient
@@ -111,18 +109,19 @@ public struct EtcdGatewayClient: Sendable {
 
   /// `POST /v3/maintenance/status` on the member at `host`.
   public func status(host: String) async throws -> Status {
-    try await call(host: host, path: "/v3/maintenance/status", body: "{}")
+    try await call(host: host, path: "/v3/maintenance/status", body: "{}", Status.init(json:))
   }
 
   /// `POST /v3/cluster/member/list` on the member at `host`.
   public func memberList(host: String) async throws -> MemberList {
-    try await call(host: host, path: "/v3/cluster/member/list", body: "{}")
+    try await call(host: host, path: "/v3/cluster/member/list", body: "{}", MemberList.init(json:))
   }
 
   /// `POST /v3/cluster/member/add` with one peer URL.
   public func memberAdd(host: String, peerURL: String) async throws -> MemberList {
     let body = #"{"peerURLs":["\#(Self.jsonEscaped(peerURL))"]}"#
-    return try await call(host: host, path: "/v3/cluster/member/add", body: body)
+    return try await call(
+      host: host, path: "/v3/cluster/member/add", body: body, MemberList.init(json:))
   }
 
   /// `POST /v3/cluster/member/remove` with a member id (decimal uint64).
@@ -131,10 +130,15 @@ public struct EtcdGatewayClient: Sendable {
       throw RaftBackendError.malformedResponse(
         peer: host, detail: "member id \(id) is not a uint64")
     }
-    return try await call(host: host, path: "/v3/cluster/member/remove", body: #"{"ID":"\#(id)"}"#)
+    return try await call(
+      host: host, path: "/v3/cluster/member/remove", body: #"{"ID":"\#(id)"}"#,
+      MemberList.init(json:))
   }
 
-  private func call<T: Decodable>(host: String, path: String, body: String) async throws -> T {
+  /// Posts `body` to `path` on `host` and reads the JSON answer with `read`.
+  private func call<T>(
+    host: String, path: String, body: String, _ read: (JSONValue) -> T?
+  ) async throws -> T {
     let peer = RaftAddress.join(host: host, port: clientPort)
     let request = HTTPRequest(
       method: "POST", url: "\(scheme)://\(peer)\(path)",
@@ -146,18 +150,19 @@ public struct EtcdGatewayClient: Sendable {
     } catch let error as HTTPClientError {
       throw RaftBackendError.unreachable(peer: peer, reason: error.description)
     }
-    let data = Data(response.body)
+    let answer = try? JSONValue.parse(response.body)
     guard (200..<300).contains(response.status) else {
-      let parsed = try? JSONDecoder().decode(GatewayError.self, from: data)
-      let message = parsed?.error ?? parsed?.message ?? Self.excerpt(response.bodyText)
+      // `{"error": "...", "message": "...", "code": N}`
+      let message =
+        answer?["error"]?.stringValue ?? answer?["message"]?.stringValue
+        ?? Self.excerpt(response.bodyText)
       throw RaftBackendError.rejected(peer: peer, status: response.status, message: message)
     }
-    do {
-      return try JSONDecoder().decode(T.self, from: data)
-    } catch {
+    guard let answer, let value = read(answer) else {
       throw RaftBackendError.malformedResponse(
         peer: peer, detail: "\(path): \(Self.excerpt(response.bodyText))")
     }
+    return value
   }
 
   static func excerpt(_ text: String) -> String {

@@ -59,7 +59,7 @@ public struct EtcdRaftBackend: RaftBackend {
       _ = try await gateway.memberAdd(host: via.host, peerURL: "\(peerScheme)://\(address)")
       return .applied
     } catch let RaftBackendError.rejected(_, _, message)
-      where message.contains("already exists") || message.contains("peerURL exists")
+      where message.contains(text: "already exists") || message.contains(text: "peerURL exists")
     {
       return .alreadyInEffect(message)
     }
@@ -77,7 +77,8 @@ public struct EtcdRaftBackend: RaftBackend {
     do {
       _ = try await gateway.memberRemove(host: via.host, id: member.id)
       return .applied
-    } catch let RaftBackendError.rejected(_, _, message) where message.contains("member not found")
+    } catch let RaftBackendError.rejected(_, _, message)
+      where message.contains(text: "member not found")
     {
       return .alreadyInEffect(message)
     }

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// MySQL Orchestrator's Raft HTTP API, one typed call per endpoint.
 ///
 /// Orchestrator answers successes with plain JSON values (`"Leader"`,
@@ -7,18 +5,6 @@ import FoundationEssentials
 /// HTTP 500 in current versions, HTTP 200 in versions before 2017. Both are
 /// turned into ``RaftBackendError/rejected(peer:status:message:)`` carrying Orchestrator's message.
 public struct OrchestratorAPIClient: Sendable {
-  /// Orchestrator's `APIResponse` envelope.
-  struct Envelope: Decodable {
-    var Code: String?
-    var Message: String?
-  }
-
-  /// The newer `raft-leader` answer: `{"id": ..., "address": ...}`.
-  struct LeaderObject: Decodable {
-    var address: String?
-    var id: String?
-  }
-
   public let transport: any OrchestratorTransport
   /// Counts every request sent.
   public let calls: RaftCallCounter
@@ -31,16 +17,18 @@ public struct OrchestratorAPIClient: Sendable {
   /// `GET /api/raft-leader`: the leader's Raft address, `""` when there is none.
   public func leader(on endpoint: RaftPeerEndpoint) async throws -> String {
     let body = try await call("/api/raft-leader", on: endpoint)
-    if let s = try? JSONDecoder().decode(String.self, from: Data(body)) { return s }
-    if let o = try? JSONDecoder().decode(LeaderObject.self, from: Data(body)) {
-      return o.address ?? o.id ?? ""
+    let answer = try? JSONValue.parse(body)
+    if let s = answer?.stringValue { return s }
+    // The newer answer: `{"id": ..., "address": ...}`.
+    if case .object(let o)? = answer {
+      return o["address"]?.stringValue ?? o["id"]?.stringValue ?? ""
     }
     throw malformed(endpoint, "/api/raft-leader", body)
   }
 
   /// `GET /api/raft-state`: `Leader`, `Follower`, `Candidate` or `Shutdown`.
   public func state(on endpoint: RaftPeerEndpoint) async throws -> String {
-    try await decode(String.self, "/api/raft-state", on: endpoint)
+    try await decode("/api/raft-state", on: endpoint) { $0.stringValue }
   }
 
   /// `GET /api/raft-health`: healthy, or the node's reason (`unhealthy`) when
@@ -49,7 +37,7 @@ public struct OrchestratorAPIClient: Sendable {
     healthy: Bool, message: String?
   ) {
     do {
-      let word = try await decode(String.self, "/api/raft-health", on: endpoint)
+      let word = try await decode("/api/raft-health", on: endpoint) { $0.stringValue }
       return word == "healthy" ? (true, nil) : (false, word)
     } catch let RaftBackendError.rejected(_, _, message) {
       return (false, message)
@@ -58,7 +46,7 @@ public struct OrchestratorAPIClient: Sendable {
 
   /// `GET /api/raft-peers`: every member's Raft address as the node knows them, itself included.
   public func peers(on endpoint: RaftPeerEndpoint) async throws -> [String] {
-    try await decode([String].self, "/api/raft-peers", on: endpoint)
+    try await decode("/api/raft-peers", on: endpoint) { $0.stringArrayValue }
   }
 
   /// `GET /api/raft-status`: the node's whole status object, as JSON text.
@@ -86,28 +74,30 @@ public struct OrchestratorAPIClient: Sendable {
   func call(_ path: String, on endpoint: RaftPeerEndpoint) async throws -> [UInt8] {
     calls.increment()
     let response = try await transport.get(path, on: endpoint)
-    switch OrchestratorAPIAnswer.classify(status: response.status, body: Data(response.body)) {
+    switch OrchestratorAPIAnswer.classify(status: response.status, body: response.body) {
     case .success: return response.body
     case .failure(let status, let message):
       throw RaftBackendError.rejected(peer: endpoint.description, status: status, message: message)
     }
   }
 
-  private func decode<T: Decodable>(_ type: T.Type, _ path: String, on endpoint: RaftPeerEndpoint)
-    async throws -> T
-  {
+  /// Calls `path` and reads its JSON answer with `read`; a body that is not JSON,
+  /// or not the expected shape, is a malformed response.
+  private func decode<T>(
+    _ path: String, on endpoint: RaftPeerEndpoint, _ read: (JSONValue) -> T?
+  ) async throws -> T {
     let body = try await call(path, on: endpoint)
-    guard let value = try? JSONDecoder().decode(T.self, from: Data(body)) else {
+    guard let json = try? JSONValue.parse(body), let value = read(json) else {
       throw malformed(endpoint, path, body)
     }
     return value
   }
 
   private func message(of body: [UInt8]) -> String {
-    if let e = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let m = e.Message {
-      return m
-    }
-    if let s = try? JSONDecoder().decode(String.self, from: Data(body)) { return s }
+    // Orchestrator's `APIResponse` envelope, or a bare JSON string.
+    let answer = try? JSONValue.parse(body)
+    if let m = answer?["Message"]?.stringValue { return m }
+    if let s = answer?.stringValue { return s }
     return Self.excerpt(String(decoding: body, as: UTF8.self))
   }
 

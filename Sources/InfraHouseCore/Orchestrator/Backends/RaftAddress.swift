@@ -10,7 +10,7 @@ public enum RaftAddress {
   /// a string without a scheme is returned without any trailing path.
   public static func hostPort(ofURL url: String) -> String {
     var rest = Substring(url)
-    if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+    if let scheme = rest.range(ofText: "://") { rest = rest[scheme.upperBound...] }
     if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
     return String(rest)
   }
