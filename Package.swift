@@ -10,6 +10,18 @@ let lean: [SwiftSetting] = [
   .unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"])
 ]
 
+/// How the release binary is linked, for its resident memory: lld with packed
+/// relative relocations (DT_RELR, glibc 2.36+), which shrinks the relocation
+/// table the loader reads at start from 600 kB to 5 kB, and without exporting
+/// every symbol to the dynamic symbol table (nothing looks them up).
+let leanLinking: [LinkerSetting] = [
+  .unsafeFlags(
+    [
+      "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+      "-Xlinker", "--no-export-dynamic",
+    ], .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
   name: "infrahoused",
   platforms: [.macOS(.v15)],
@@ -40,7 +52,9 @@ let package = Package(
       dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"],
       swiftSettings: lean
     ),
-    .executableTarget(name: "infrahoused", dependencies: ["InfraHouseDaemon"], swiftSettings: lean),
+    .executableTarget(
+      name: "infrahoused", dependencies: ["InfraHouseDaemon"], swiftSettings: lean,
+      linkerSettings: leanLinking),
     // The Swift driver of bench/aws-getitem.sh (not a product).
     .executableTarget(
       name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),
