@@ -57,7 +57,8 @@ let package = Package(
       linkerSettings: leanLinking),
     // The Swift driver of bench/aws-getitem.sh (not a product).
     .executableTarget(
-      name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench"),
+      name: "aws-bench", dependencies: ["InfraHouseCore"], path: "Sources/aws-bench",
+      swiftSettings: lean, linkerSettings: leanLinking),
 
     .testTarget(
       name: "InfraHouseTOMLTests", dependencies: ["InfraHouseTOML"], exclude: ["Differential"]),

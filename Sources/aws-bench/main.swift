@@ -1,7 +1,6 @@
 // The Swift side of bench/aws-getitem.sh: N DynamoDB GetItem calls through
 // InfraHouseCore against the endpoint in AWS_ENDPOINT_URL, then one line of
 // JSON with the process's CPU time and peak RSS (getrusage).
-import FoundationEssentials
 import InfraHouseCore
 
 #if canImport(Glibc)
@@ -31,7 +30,7 @@ func peakRSSKiB() -> Int {
   return usage.ru_maxrss
 }
 
-let environment = ProcessInfo.processInfo.environment
+let environment = ProcessEnvironment.current()
 let count = Int(environment["BENCH_CALLS"] ?? "") ?? 1000
 let tableName = environment["BENCH_TABLE"] ?? "bench"
 let table = DynamoDBTable(name: tableName, session: AWSSession(environment: environment))

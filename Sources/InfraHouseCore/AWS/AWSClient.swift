@@ -94,6 +94,11 @@ public final class AWSClient: Sendable {
           underlying, attempt: attempt, clockCorrectionAvailable: skew?.serverDate != nil)
         switch decision {
         case .fail:
+          if let transport = underlying as? HTTPClientError {
+            throw AWSTransportError(
+              service: service.id, operation: operation, endpoint: endpoint, attempts: attempt,
+              underlying: transport)
+          }
           throw underlying
         case .retryWithClockCorrection:
           let offset = skew!.serverDate!.seconds(since: now())

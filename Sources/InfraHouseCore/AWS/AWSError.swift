@@ -99,3 +99,31 @@ public enum AWSClientError: Error, Sendable, Equatable, CustomStringConvertible 
     }
   }
 }
+
+/// An AWS call that got no answer (connect refused, TLS, timeout, reset) after
+/// its retries: names the service, the operation and the endpoint, so that the
+/// log says which call failed, with the HTTP client's error underneath.
+public struct AWSTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var service: String
+  public var operation: String
+  public var endpoint: String
+  /// How many attempts were made, the failed one included.
+  public var attempts: Int
+  public var underlying: HTTPClientError
+
+  public init(
+    service: String, operation: String, endpoint: String, attempts: Int,
+    underlying: HTTPClientError
+  ) {
+    self.service = service
+    self.operation = operation
+    self.endpoint = endpoint
+    self.attempts = attempts
+    self.underlying = underlying
+  }
+
+  public var description: String {
+    let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+    return "\(service) \(operation) at \(endpoint): no answer after \(tries): \(underlying)"
+  }
+}

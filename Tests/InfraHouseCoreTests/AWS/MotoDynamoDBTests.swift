@@ -117,7 +117,10 @@ import Testing
         region: "us-east-1", endpointURL: "http://127.0.0.1:1", retryPolicy: .init(maxAttempts: 1)),
       environment: moto.environment)
     let table = DynamoDBTable(name: "any", session: session)
-    await #expect(throws: HTTPClientError.self) { _ = try await table.getItem(key: ["pk": "x"]) }
+    let error = await #expect(throws: AWSTransportError.self) {
+      _ = try await table.getItem(key: ["pk": "x"])
+    }
+    #expect(error?.operation == "GetItem")
   }
 
   @Test func clientsAreMadeOnceAndReused() async throws {

@@ -79,10 +79,17 @@ import Testing
       service: .dynamodb, region: "us-east-1", endpoint: "http://127.0.0.1:1",
       credentialsProvider: Self.credentials,
       retryPolicy: AWSRetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1)))
-    let error = await #expect(throws: HTTPClientError.self) {
+    let error = await #expect(throws: AWSTransportError.self) {
       _ = try await c.send(operation: "GetItem", path: "/", headers: [:], body: [])
     }
-    #expect(error?.isTransient == true)
+    #expect(error?.underlying.isTransient == true)
+    #expect(error?.attempts == 2)
+    #expect(error?.operation == "GetItem")
+    #expect(error?.service == "dynamodb")
+    #expect(
+      error?.description.hasPrefix(
+        "dynamodb GetItem at http://127.0.0.1:1: no answer after 2 attempts: ")
+        == true, "\(String(describing: error))")
   }
 
   @Test func clockSkewCorrectsTheSigningClock() async throws {

@@ -29,11 +29,10 @@ public enum LockFailureClassifier {
         return .outcomeUnknown
       }
       return .rejected
+    case let transport as AWSTransportError:
+      return classify(transport: transport.underlying)
     case let http as HTTPClientError:
-      switch http {
-      case .connectFailed, .invalidRequest: return .rejected
-      default: return .outcomeUnknown
-      }
+      return classify(transport: http)
     case is AWSClientError:
       // Credentials, region, configuration: nothing was sent.
       if case .invalidResponse = error as? AWSClientError { return .outcomeUnknown }
@@ -41,6 +40,15 @@ public enum LockFailureClassifier {
     default:
       // Timeouts (ours) and anything unexpected: the write may have landed.
       return .outcomeUnknown
+    }
+  }
+
+  /// A request that got no answer: refused before sending certainly did not
+  /// apply; anything later (timeout, reset) may have.
+  private static func classify(transport: HTTPClientError) -> LockRequestFailure {
+    switch transport {
+    case .connectFailed, .invalidRequest: .rejected
+    default: .outcomeUnknown
     }
   }
 
