@@ -38,6 +38,8 @@ let package = Package(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // glibc's <malloc.h> (mallopt): part of libc, nothing to install.
+    .systemLibrary(name: "CMalloc"),
 
     // The TOML 1.0 parser: standard library only.
     .target(name: "InfraHouseTOML", swiftSettings: lean),
@@ -49,7 +51,9 @@ let package = Package(
     // The daemon runtime: scheduler, sd_notify, journald, control socket.
     .target(
       name: "InfraHouseDaemon",
-      dependencies: ["InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd"],
+      dependencies: [
+        "InfraHouseCore", "InfraHouseConfig", "InfraHouseTOML", "CSystemd", "CMalloc",
+      ],
       swiftSettings: lean
     ),
     .executableTarget(

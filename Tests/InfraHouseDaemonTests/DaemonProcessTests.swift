@@ -195,4 +195,32 @@ enum ControlRequest {
     #expect(code == 1)
     #expect(err.contains("is infrahoused running?"))
   }
+
+  @Test func commandsGetTheDaemonsEnvironmentLessItsOwnTuning() async throws {
+    let daemon = try DaemonUnderTest(
+      config: """
+        [daemon]
+        runtime_directory = "@DIR@/run"
+        state_directory = "@DIR@/state"
+        stop_timeout = "3s"
+
+        [[command]]
+        name = "envdump"
+        argv = ["/bin/sh", "-c", "env > @DIR@/env.txt.tmp && mv @DIR@/env.txt.tmp @DIR@/env.txt"]
+        interval = "1h"
+        timeout = "5s"
+
+        """,
+      environment: ["GNUTLS_NO_IMPLICIT_INIT": "1", "OPERATOR_MARK": "kept"])
+    let path = daemon.directory + "/env.txt"
+    #expect(await waitUntil { FileManager.default.fileExists(atPath: path) })
+    let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n") ?? []
+    #expect(lines.contains("INFRAHOUSE_TASK=envdump"))
+    #expect(lines.contains("OPERATOR_MARK=kept"), "the daemon's environment is passed on")
+    #expect(
+      !lines.contains { $0.hasPrefix("GNUTLS_NO_IMPLICIT_INIT=") },
+      "the unit's GnuTLS setting is the daemon's, not its commands'")
+    daemon.signal(SIGTERM)
+    #expect(await daemon.waitForExit(seconds: 10) == 0)
+  }
 }

@@ -1,3 +1,4 @@
+import CMalloc
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,6 +14,11 @@ import Synchronization
 /// about 400 kB that then stay resident for nothing. Nothing in the daemon runs
 /// on the main actor, so the main thread has no other work.
 public func runBlockingMain(_ body: @escaping @Sendable () async -> Int32) -> Never {
+  // One malloc arena for all threads, set before any thread starts: the
+  // daemon's few threads allocate little and rarely at the same time, and each
+  // extra arena kept 250-320 kB of freed memory resident (measured: all-tasks
+  // RSS 200 kB lower). `MALLOC_ARENA_MAX` in the environment still wins.
+  if getenv("MALLOC_ARENA_MAX") == nil { mallopt(M_ARENA_MAX, 1) }
   let done = MainThreadParking()
   Task.detached { done.finish(await body()) }
   exitProcess(done.wait())

@@ -40,7 +40,13 @@ public final class ChildProcess: Sendable {
   /// The child's pid (also its process group id).
   public let pid: pid_t
 
-  /// Starts `argv` with extra environment variables added to the daemon's own.
+  /// Variables that tune the daemon's own process (see the unit) and must not
+  /// reach the commands it runs: a program that uses GnuTLS relies on its
+  /// implicit initialisation.
+  static let daemonOnlyEnvironment: Set<String> = ["GNUTLS_NO_IMPLICIT_INIT"]
+
+  /// Starts `argv` with extra environment variables added to the daemon's own
+  /// (less ``daemonOnlyEnvironment``).
   public init(argv: [String], environment extra: [String: String] = [:]) throws {
     guard let program = argv.first, !program.isEmpty else {
       throw ChildProcessError(description: "empty command line")
@@ -50,7 +56,7 @@ public final class ChildProcess: Sendable {
     while let entry = environ[index] {
       let text = String(cString: entry)
       let key = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
-      if extra[key] == nil { env.append(text) }
+      if extra[key] == nil, !Self.daemonOnlyEnvironment.contains(key) { env.append(text) }
       index += 1
     }
     for (key, value) in extra.sorted(by: { $0.key < $1.key }) { env.append("\(key)=\(value)") }
