@@ -6,14 +6,11 @@ import Synchronization
   import Glibc
 #endif
 
-/// moto_server for the lock's process tests, with signature checking on (an IAM
-/// user and key created in the first requests, as `Tests/Support/moto_fixture.py`
-/// does) and **one request at a time**: moto's `TransactWriteItems` rolls a
-/// cancelled transaction back by restoring a copy of the whole table taken when
-/// it began, which, under moto's threaded server, erases writes that other
-/// requests committed meanwhile (seen here as two holders given the same fence).
-/// DynamoDB itself serializes writes to an item; serializing moto's requests gives
-/// the tests that same linearizable store. It stops when the test process exits.
+/// moto_server for the lock's process tests (`Tests/Support/moto_fixture.py
+/// --serialized`): signature checking on, and one request at a time, because
+/// moto's `TransactWriteItems` rollback restores a whole-table snapshot and so
+/// erases writes other requests committed meanwhile (seen here as two holders
+/// given the same fence). It stops when the test process exits.
 struct LockMoto: Sendable {
   let endpoint: String
   let accessKeyId: String
@@ -22,58 +19,6 @@ struct LockMoto: Sendable {
   private static let started = Mutex<LockMoto?>(nil)
   nonisolated(unsafe) private static var keepAlive: Process?
   nonisolated(unsafe) private static var keepAliveInput: Pipe?
-
-  /// The server: moto's WSGI app behind a lock.
-  static let server = """
-    import signal, sys, threading
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the test process may pass it on ignored
-    from werkzeug.serving import run_simple
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    app = DomainDispatcherApplication(create_backend_app)
-    lock = threading.Lock()
-    def serialized(environ, start_response):
-        with lock:
-            return list(app(environ, start_response))
-    run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True, request_handler=MotoRequestHandler)
-    """
-
-  /// Starts the server, bootstraps the IAM user, prints one JSON line, then
-  /// waits for stdin to close.
-  static let fixture = """
-    import ctypes, json, os, signal, socket, subprocess, sys, time, urllib.request
-    import boto3
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below
-    libc = ctypes.CDLL("libc.so.6")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="4", MOTO_PORT=str(port))
-    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        env.pop(k, None)
-    # PR_SET_PDEATHSIG: the server dies with this script, whatever ends it.
-    moto = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=lambda: libc.prctl(1, signal.SIGKILL))
-    endpoint = "http://127.0.0.1:%d" % port
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).read()
-                break
-            except Exception:
-                time.sleep(0.1)
-        anon = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
-        iam = boto3.client("iam", **anon)
-        iam.create_user(UserName="lock-test")
-        key = iam.create_access_key(UserName="lock-test")["AccessKey"]
-        policy = iam.create_policy(PolicyName="allow-all", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
-        iam.attach_user_policy(UserName="lock-test", PolicyArn=policy)
-        print(json.dumps({"endpoint": endpoint, "access_key_id": key["AccessKeyId"],
-                          "secret_access_key": key["SecretAccessKey"]}), flush=True)
-        sys.stdin.read()
-    finally:
-        moto.kill()
-        moto.wait()
-    """
 
   /// The shared server (started off the cooperative pool on first use).
   static func shared() async -> LockMoto {
@@ -90,7 +35,9 @@ struct LockMoto: Sendable {
   private static func start() -> LockMoto {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", fixture, server]
+    process.arguments = [
+      "python3", packageRoot + "/Tests/Support/moto_fixture.py", "--serialized",
+    ]
     let input = Pipe()
     let output = Pipe()
     process.standardInput = input

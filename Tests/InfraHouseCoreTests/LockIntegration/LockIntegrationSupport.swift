@@ -23,92 +23,30 @@ func newLockTable(partitionKey: String = "ResourceId") async throws -> DynamoDBT
   return table
 }
 
-/// The lock tests' own moto_server: signature checking on (an IAM user and key
-/// made in the first requests, like `Tests/Support/moto_fixture.py`) and one
-/// request at a time, because moto's `TransactWriteItems` rollback restores a
-/// whole-table snapshot and so erases writes other threads committed meanwhile
-/// (docs/lock-service.md). Separate from `MotoFixture`, so the other AWS tests'
-/// load does not stretch the leases. Started once; stops with the test process.
+/// The lock tests' own moto_server (`Tests/Support/moto_fixture.py
+/// --serialized`): signature checking on, and one request at a time, because
+/// moto's `TransactWriteItems` rollback restores a whole-table snapshot and so
+/// erases writes other threads committed meanwhile (docs/lock-service.md).
+/// Separate from `MotoFixture`, so the other AWS tests' load does not stretch
+/// the leases. Started once; stops with the test process.
 struct LockMotoServer: Sendable {
   let endpoint: String
   let accessKeyId: String
   let secretAccessKey: String
 
-  nonisolated(unsafe) private static var keepAlive: (Process, Pipe)?
-
-  /// The server: moto's WSGI app behind a lock.
-  static let server = """
-    import signal, sys, threading
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the test process may pass it on ignored
-    from werkzeug.serving import run_simple
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    app = DomainDispatcherApplication(create_backend_app)
-    lock = threading.Lock()
-    def serialized(environ, start_response):
-        with lock:
-            return list(app(environ, start_response))
-    run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True, request_handler=MotoRequestHandler)
-    """
-
-  /// Starts the server, bootstraps the IAM user, prints one JSON line, then
-  /// waits for stdin to close.
-  static let fixture = """
-    import ctypes, json, os, signal, socket, subprocess, sys, time, urllib.request
-    import boto3
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below
-    libc = ctypes.CDLL("libc.so.6")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="4", MOTO_PORT=str(port))
-    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        env.pop(k, None)
-    # PR_SET_PDEATHSIG: the server dies with this script, whatever ends it.
-    moto = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=lambda: libc.prctl(1, signal.SIGKILL))
-    endpoint = "http://127.0.0.1:%d" % port
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).read()
-                break
-            except Exception:
-                time.sleep(0.1)
-        anon = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
-        iam = boto3.client("iam", **anon)
-        iam.create_user(UserName="lock-test")
-        key = iam.create_access_key(UserName="lock-test")["AccessKey"]
-        policy = iam.create_policy(PolicyName="allow-all", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
-        iam.attach_user_policy(UserName="lock-test", PolicyArn=policy)
-        print(json.dumps({"endpoint": endpoint, "access_key_id": key["AccessKeyId"],
-                          "secret_access_key": key["SecretAccessKey"]}), flush=True)
-        sys.stdin.read()
-    finally:
-        moto.kill()
-        moto.wait()
-    """
+  nonisolated(unsafe) private static var keepAlive: ScriptServer?
 
   static let shared: LockMotoServer = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", fixture, server]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try! process.run()
-    keepAlive = (process, input)
-    var line = Data()
-    while true {
-      let byte = output.fileHandleForReading.readData(ofLength: 1)
-      if byte.isEmpty || byte == Data("\n".utf8) { break }
-      line.append(byte)
+    do {
+      let server = try ScriptServer(script: "moto_fixture.py", arguments: ["--serialized"])
+      keepAlive = server
+      let json = try JSONValue.parse(server.handshake)
+      return LockMotoServer(
+        endpoint: json["endpoint"]!.stringValue!, accessKeyId: json["access_key_id"]!.stringValue!,
+        secretAccessKey: json["secret_access_key"]!.stringValue!)
+    } catch {
+      fatalError("serialized moto fixture: \(error)")
     }
-    let json = try! JSONValue.parse(Array(line))
-    return LockMotoServer(
-      endpoint: json["endpoint"]!.stringValue!, accessKeyId: json["access_key_id"]!.stringValue!,
-      secretAccessKey: json["secret_access_key"]!.stringValue!)
   }()
 
   /// The test user's keys, the region and the endpoint; nothing else.
