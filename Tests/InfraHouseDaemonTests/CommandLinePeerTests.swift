@@ -6,32 +6,10 @@ import Testing
 #endif
 
 /// The GitHub stand-in (`Tests/Standins/github_api.py`) as a child process.
-final class GitHubStandinProcess: @unchecked Sendable {
-  let process = Process()
-  let port: Int
-
-  init(runners: Int, token: String) throws {
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      "python3", packageRoot + "/Tests/Standins/github_api.py", "0", "--runners", String(runners),
-      "--token", token,
-    ]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    var line = Data()
-    while !line.contains(UInt8(ascii: "\n")) {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let words = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-    port = words.count > 1 ? Int(words[1]) ?? 0 : 0
-  }
-
-  deinit {
-    kill(process.processIdentifier, SIGKILL)
-  }
+func gitHubStandin(runners: Int, token: String) throws -> LoopbackScript {
+  try LoopbackScript(
+    path: "/Tests/Standins/github_api.py",
+    arguments: ["0", "--runners", String(runners), "--token", token])
 }
 
 /// `infrahoused runners ...` and `aws whoami` run as a user would, against real peers.
@@ -45,7 +23,7 @@ final class GitHubStandinProcess: @unchecked Sendable {
 
   @Test func runnersListStreamsEveryRunnerAsTextOrJSON() async throws {
     let standin = try await offPool {
-      Result { try GitHubStandinProcess(runners: 250, token: "cli-token") }
+      Result { try gitHubStandin(runners: 250, token: "cli-token") }
     }.get()
     let path = try config(
       "[runners]\napi_url = \"http://127.0.0.1:\(standin.port)\"\norg = \"acme\"\ntoken_env = \"CLI_GH_TOKEN\"\n"
@@ -82,7 +60,7 @@ final class GitHubStandinProcess: @unchecked Sendable {
   }
 
   @Test func runnersSweepOnlyRunsDryAndSaysWhy() async throws {
-    let standin = try await offPool { Result { try GitHubStandinProcess(runners: 3, token: "t") } }
+    let standin = try await offPool { Result { try gitHubStandin(runners: 3, token: "t") } }
       .get()
     let path = try config(
       "[runners]\napi_url = \"http://127.0.0.1:\(standin.port)\"\norg = \"acme\"\ntoken_env = \"CLI_GH_TOKEN\"\n"
@@ -114,5 +92,57 @@ final class GitHubStandinProcess: @unchecked Sendable {
     #expect(badCode == 1)
     #expect(badErr.contains("GetCallerIdentity"))
     #expect(!badErr.contains("wrong-secret-value"))
+  }
+
+  @Test func awsCallsGoThroughTheProxyOfTheEnvironmentUnlessNoProxySaysOtherwise() async throws {
+    let moto = await LockMoto.shared()
+    let log = makeTemporaryDirectory() + "/proxy.log"
+    let proxy = try await offPool {
+      Result { try LoopbackScript(path: "/Tests/Support/http_proxy.py", arguments: [log]) }
+    }.get()
+    let path = try config("[aws]\nregion = \"us-east-1\"\nendpoint_url = \"\(moto.endpoint)\"\n")
+    var environment = moto.environment
+    environment["http_proxy"] = "http://127.0.0.1:\(proxy.port)"
+    environment["no_proxy"] = ""
+    environment["NO_PROXY"] = ""
+    let (code, out, err) = await runCLI(
+      ["aws", "whoami", "--config", path], environment: environment)
+    #expect(code == 0, "\(err)")
+    #expect(out.contains("arn:aws:iam::"), "moto answered through the proxy")
+    let seen = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    #expect(seen == "POST \(moto.endpoint)/\n", "the signed call went through the proxy")
+
+    environment["no_proxy"] = "127.0.0.1"
+    let (direct, _, directErr) = await runCLI(
+      ["aws", "whoami", "--config", path], environment: environment)
+    #expect(direct == 0, "\(directErr)")
+    let after = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    #expect(after == seen, "no_proxy=127.0.0.1 bypasses the proxy")
+  }
+}
+
+/// A Python helper of the test tree that prints "NAME PORT" and serves until killed.
+final class LoopbackScript: @unchecked Sendable {
+  let process = Process()
+  let port: Int
+
+  init(path: String, arguments: [String]) throws {
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", packageRoot + path] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      line.append(chunk)
+    }
+    let words = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+    port = words.count > 1 ? Int(words[1]) ?? 0 : 0
+  }
+
+  deinit {
+    kill(process.processIdentifier, SIGKILL)
   }
 }
