@@ -13,7 +13,8 @@ foreground on local stand-ins it starts itself.
 - a generated config in a temporary directory, then `infrahoused run`.
 
 Ctrl-C (SIGINT) stops the daemon gracefully, then the stand-ins.
-Usage: scripts/demo.py BINARY [--seconds N]   (N: stop by itself after N seconds)
+Usage: scripts/demo.py BINARY [--seconds N] [--measure] [--sample-intervals]
+  (--seconds N: stop by itself after N seconds; --measure: print RSS and CPU then)
 """
 import argparse, json, os, re, signal, subprocess, sys, tempfile, time, urllib.request
 
@@ -100,13 +101,13 @@ endpoint_url = "{aws}"
 enabled = true
 table = "infrahoused-locks"
 name = "infrahoused-demo"
-lease = "15s"
-heartbeat = "3s"
+lease = "{lease}"
+heartbeat = "{heartbeat}"
 poll = "2s"
 
 [runners]
 enabled = true
-interval = "20s"
+interval = "{runners_interval}"
 jitter = "0s"
 timeout = "1m"
 api_url = "{github}"
@@ -118,7 +119,7 @@ offline_grace = "40s"
 
 [raft]
 enabled = true
-interval = "10s"
+interval = "{raft_interval}"
 timeout = "8s"
 backend = "orchestrator"
 asg = "orchestrator-demo"
@@ -129,15 +130,24 @@ reconcile = true
 [[command]]
 name = "heartbeat-file"
 argv = ["/bin/sh", "-c", "date -u +%FT%TZ > {dir}/state/heartbeat"]
-interval = "10s"
+interval = "{command_interval}"
 timeout = "5s"
 """
+
+
+DEMO_INTERVALS = dict(lease="15s", heartbeat="3s", runners_interval="20s", raft_interval="10s",
+                      command_interval="10s")
+SAMPLE_INTERVALS = dict(lease="30s", heartbeat="5s", runners_interval="5m", raft_interval="30s",
+                        command_interval="30m")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--seconds", type=float, default=0)
+    ap.add_argument("--sample-intervals", action="store_true",
+                    help="run the tasks at etc/infrahoused.toml's intervals (lease 30 s, heartbeat 5 s, "
+                         "runners 5 min, raft 30 s) instead of the demo's shorter ones")
     ap.add_argument("--measure", action="store_true",
                     help="with --seconds: print the daemon's RSS and CPU time just before stopping it")
     a = ap.parse_args()
@@ -153,7 +163,8 @@ def main():
         raft_nodes, ips = start_raft(moto, d)
         path = os.path.join(d, "infrahoused.toml")
         with open(path, "w") as f:
-            f.write(CONFIG.format(dir=d, aws=moto["endpoint"], github=github))
+            f.write(CONFIG.format(dir=d, aws=moto["endpoint"], github=github,
+                                  **(SAMPLE_INTERVALS if a.sample_intervals else DEMO_INTERVALS)))
         print(f"demo: AWS (moto) at {moto['endpoint']}, GitHub stand-in at {github}, "
               f"Orchestrator stand-ins at {', '.join(ip + ':3000' for ip in ips)}", file=sys.stderr)
         print(f"demo: config {path}; in another shell: {a.binary} status --config {path}", file=sys.stderr)
