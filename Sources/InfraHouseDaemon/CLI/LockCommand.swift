@@ -121,7 +121,7 @@ enum LockCommand {
   /// Prints the lock item as read (consistently) from the table.
   static func status(table: DynamoDBTable, lease: LeaseConfiguration) async throws -> Int32 {
     let (item, counter) = try await table.readLock(lease.name, schema: lease.schema)
-    let now = Int64(Timestamp.now().secondsSince1970)
+    let now = Timestamp.now().epochSeconds
     var out = "lock: \(lease.name)\ntable: \(table.name)\n"
     if let item {
       let expired = (item.expiresAt ?? 0) < now

@@ -31,25 +31,6 @@ enum POSIX {
     String(cString: strerror(code))
   }
 
-  /// Reads a whole file, or nil if it cannot be read.
-  static func readFile(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while result.count <= limit {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return nil
-      }
-      if n == 0 { return result }
-      result.append(contentsOf: chunk[0..<n])
-    }
-    return nil
-  }
-
   /// Monotonic time in microseconds (CLOCK_MONOTONIC), as `MONOTONIC_USEC=` wants it.
   static func monotonicMicroseconds() -> UInt64 {
     var ts = timespec()

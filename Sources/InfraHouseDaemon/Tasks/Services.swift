@@ -24,7 +24,7 @@ enum Services {
     case .tokenEnvironment(let name): return try StaticGitHubToken.environment(name)
     case .tokenSecret(let name): return SecretGitHubToken(secret: Secret(name: name, session: aws))
     case .app(let appID, let keyFile, let installationID):
-      guard let pem = POSIX.readFile(keyFile) else {
+      guard let pem = FileReader.read(keyFile) else {
         throw GitHubCredentialsError(
           description: "cannot read the GitHub App private key file \(keyFile)")
       }

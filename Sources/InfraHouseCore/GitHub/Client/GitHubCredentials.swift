@@ -55,25 +55,6 @@ public struct StaticGitHubToken: GitHubTokenSource {
   public func invalidate() async {}
 }
 
-/// Reads small files with POSIX calls.
-enum FileReader {
-  static func read(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16384)
-    while out.count <= limit {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { return nil }
-      if n == 0 { return out }
-      out.append(contentsOf: chunk[0..<n])
-    }
-    return nil
-  }
-}
-
 /// Wall-clock seconds since the Unix epoch.
 public func wallClockSeconds() -> Int64 {
   var ts = timespec()

@@ -9,7 +9,7 @@ public enum LeaseClock {
   @Sendable public static func now() -> LeaseNow {
     LeaseNow(
       monotonic: MonotonicInstant(sinceOrigin: ContinuousClock.now - origin),
-      wallEpochSeconds: Int64(Timestamp.now().secondsSince1970.rounded(.down)))
+      wallEpochSeconds: Timestamp.now().epochSeconds)
   }
 
   /// The `ContinuousClock` instant of a monotonic reading.
